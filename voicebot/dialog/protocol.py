@@ -79,7 +79,16 @@ class Hangup:
     outcome: str = "completed"
 
 
-Action = Say | Listen | Transfer | Hangup
+@dataclass(frozen=True, slots=True)
+class ScheduleCallback:
+    """Ask the outbound dialer to call `number` back at `when` (ISO 8601, with offset)."""
+
+    number: str
+    when: str
+    reason: str = ""
+
+
+Action = Say | Listen | Transfer | Hangup | ScheduleCallback
 
 
 @dataclass(frozen=True, slots=True)
