@@ -26,7 +26,9 @@ def _modules(selected: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
     rows: list[tuple[str, Figure]] = []
     failed = 0
     for name in _modules(argv):

