@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+from audio_signals import peak_frequency, tone
+
+from voicebot.audio import StreamResampler, resample, rms_dbfs
+
+
+def test_tone_keeps_frequency_and_level_through_a_chain_of_rates():
+    original = tone(1000, 1.0, 8000, dbfs=-10)
+    signal, rate = original, 8000
+    for next_rate in (16000, 48000, 22050, 16000):
+        signal = resample(signal, rate, next_rate)
+        rate = next_rate
+        assert len(signal) == next_rate  # one second at every step
+        assert abs(peak_frequency(signal, rate) - 1000) < 2
+    middle = slice(1600, -1600)  # skip filter edges
+    assert abs(rms_dbfs(signal[middle]) - rms_dbfs(original)) < 0.5
+
+
+@pytest.mark.parametrize(("from_rate", "to_rate"), [(8000, 16000), (16000, 8000), (22050, 16000)])
+def test_streaming_20ms_chunks_matches_one_shot(from_rate, to_rate):
+    signal = tone(440, 1.0, from_rate)
+    stream = StreamResampler(from_rate, to_rate)
+    chunk = from_rate // 50
+    pieces = [stream.process(signal[i : i + chunk]) for i in range(0, len(signal), chunk)]
+    streamed = np.concatenate([*pieces, stream.flush()])
+    assert streamed.dtype == np.int16
+    assert abs(len(streamed) - to_rate) <= 1
+    one_shot = resample(signal, from_rate, to_rate)
+    overlap = min(len(one_shot), len(streamed))
+    assert abs(peak_frequency(streamed, to_rate) - 440) < 2
+    assert np.max(np.abs(one_shot[:overlap].astype(int) - streamed[:overlap])) <= 2
+
+
+def test_same_rate_is_a_copy():
+    signal = tone(300, 0.1, 16000)
+    assert np.array_equal(resample(signal, 16000, 16000), signal)
+    assert np.array_equal(StreamResampler(16000, 16000).process(signal), signal)
+
+
+def test_unsupported_rate_is_refused():
+    with pytest.raises(ValueError, match="unsupported sample rate 11025"):
+        StreamResampler(11025, 16000)

@@ -1,0 +1,67 @@
+"""Sample-rate conversion with libsoxr: one-shot for whole clips, streaming for 20 ms chunks."""
+
+from __future__ import annotations
+
+import numpy as np
+import soxr
+
+SUPPORTED_RATES = (8_000, 16_000, 22_050, 24_000, 48_000)
+
+
+def _check_rates(from_rate: int, to_rate: int) -> None:
+    for rate in (from_rate, to_rate):
+        if rate not in SUPPORTED_RATES:
+            raise ValueError(f"unsupported sample rate {rate} Hz; supported: {SUPPORTED_RATES}")
+
+
+def _as_int16(samples: np.ndarray) -> np.ndarray:
+    if samples.dtype != np.int16 or samples.ndim != 1:
+        raise ValueError(
+            f"resampling needs a 1-D int16 array, got {samples.dtype} with shape {samples.shape}"
+        )
+    return np.ascontiguousarray(samples)
+
+
+def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """Resample a whole mono int16 clip; the output has round(len * to_rate / from_rate) samples."""
+    _check_rates(from_rate, to_rate)
+    samples = _as_int16(samples)
+    if from_rate == to_rate:
+        return samples.copy()
+    if len(samples) == 0:
+        return np.zeros(0, dtype=np.int16)
+    return soxr.resample(samples, from_rate, to_rate, quality="HQ")
+
+
+class StreamResampler:
+    """Resample a continuous stream chunk by chunk, keeping filter state between chunks.
+
+    soxr has a filter delay, so early chunks come out a little short and `flush()` returns the tail;
+    over a whole stream the output length matches the one-shot resampler.
+    """
+
+    def __init__(self, from_rate: int, to_rate: int) -> None:
+        _check_rates(from_rate, to_rate)
+        self.from_rate = from_rate
+        self.to_rate = to_rate
+        self._stream: soxr.ResampleStream | None = (
+            None
+            if from_rate == to_rate
+            else soxr.ResampleStream(from_rate, to_rate, 1, dtype="int16", quality="HQ")
+        )
+
+    def process(self, chunk: np.ndarray) -> np.ndarray:
+        chunk = _as_int16(chunk)
+        if self._stream is None:
+            return chunk.copy()
+        return self._stream.resample_chunk(chunk)
+
+    def flush(self) -> np.ndarray:
+        """The samples still held in the filter; the stream starts afresh afterwards."""
+        if self._stream is None:
+            return np.zeros(0, dtype=np.int16)
+        tail = self._stream.resample_chunk(np.zeros(0, dtype=np.int16), last=True)
+        self._stream = soxr.ResampleStream(
+            self.from_rate, self.to_rate, 1, dtype="int16", quality="HQ"
+        )
+        return tail
