@@ -10,7 +10,9 @@ NO_MATCH = "no_match"
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    type: str  # "digits", "number", "date", "time", "money", "yes_no", "phone", a custom list name...
+    type: (
+        str  # "digits", "number", "date", "time", "money", "yes_no", "phone", a custom list name...
+    )
     value: Any  # normalized: "4566", 42, datetime.date, "yes", "+15551234567", canonical list value
     text: str = ""  # the words it came from
     start: int = 0  # character offsets in the input text
