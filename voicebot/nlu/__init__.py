@@ -10,6 +10,8 @@ from voicebot.nlu.entities.extract import EXTRACTORS, extract_entity
 from voicebot.nlu.errors import NluDataError, NluError, NluServiceError
 from voicebot.nlu.faq import FaqAnswer, load_faq_markdown
 from voicebot.nlu.pipeline import NluPipeline
+from voicebot.nlu.rasa_files import load_rasa_domain_responses, load_rasa_nlu
+from voicebot.nlu.rasa_http import RasaHttpClassifier
 from voicebot.nlu.training_data import NluTrainingData
 from voicebot.nlu.understanding import NO_MATCH, Entity, Understanding
 
@@ -26,7 +28,10 @@ __all__ = [
     "NluPipeline",
     "NluServiceError",
     "NluTrainingData",
+    "RasaHttpClassifier",
     "Understanding",
     "extract_entity",
     "load_faq_markdown",
+    "load_rasa_domain_responses",
+    "load_rasa_nlu",
 ]
