@@ -1,0 +1,372 @@
+"""One call's real-time loop: greet, listen, understand, respond, with barge-in, timeouts and DTMF.
+
+All of a call's tasks live in one asyncio.TaskGroup owned by `Conversation.run()`:
+- the leg reader: caller frames into the Listener (VAD, endpointer, ASR), DTMF and hangup into the inbox;
+- the playout clock: one 20 ms frame per tick to the leg;
+- the Listener's decodes;
+- the dialog loop, in `run()` itself: one input at a time to the dialog, its actions carried out in order.
+
+Barge-in is handled where the caller's voice is detected, synchronously: the next playout tick is
+already silence. The no-input timer starts when the bot's audio has finished playing and pauses while
+the caller talks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from telephony.leg import CallLeg, DtmfDigit, LegHangup
+from voicebot.audio import AudioFrame
+from voicebot.conversation.events import (
+    BargeInEvent,
+    BotSpeechEvent,
+    CallEndedEvent,
+    ConversationEvent,
+    DialogStateEvent,
+    TranscriptEvent,
+    TurnMetricsEvent,
+)
+from voicebot.conversation.listener import (
+    FinalTranscript,
+    Listener,
+    ListenerEvent,
+    PartialTranscript,
+    UtteranceStarted,
+    VoiceOnset,
+)
+from voicebot.conversation.metrics import CallRecord, TurnRecord
+from voicebot.conversation.playout import PlaybackReport, Playout
+from voicebot.conversation.services import CallServices
+from voicebot.dialog.protocol import (
+    Action,
+    CallEnded,
+    CallerPressed,
+    CallerSaid,
+    CallStarted,
+    DialogEvent,
+    DialogSession,
+    Hangup,
+    InputTimeout,
+    Listen,
+    Say,
+    ScheduleCallback,
+    Transfer,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    digit: DtmfDigit
+
+
+@dataclass(frozen=True, slots=True)
+class _Gone:
+    hangup: LegHangup
+
+
+_Input = UtteranceStarted | FinalTranscript | _Key | _Gone
+EventSink = Callable[[ConversationEvent], None]
+
+
+class Conversation:
+    def __init__(
+        self,
+        leg: CallLeg,
+        dialog_session: DialogSession,
+        services: CallServices,
+        *,
+        on_event: EventSink | None = None,
+        variables: Mapping[str, Any] | None = None,
+        dialog_name: str = "",
+    ) -> None:
+        self._leg = leg
+        self._session = dialog_session
+        self._services = services
+        self._clock = services.clock
+        self._on_event = on_event
+        self._variables = dict(variables or {})
+        self._variables.setdefault("caller", leg.remote_party)
+        self.record = CallRecord(leg.call_id, leg.remote_party, dialog_name, self._clock.now())
+        self._inbox: asyncio.Queue[_Input] = (
+            asyncio.Queue()
+        )  # low rate: one item per utterance or key
+        self._playout = Playout(leg.send_audio, self._clock)
+        self._listener: Listener | None = None
+        self._listen = Listen(no_input_timeout=services.settings.no_input_timeout)
+        self._turn: TurnRecord | None = None  # the turn whose reply is playing
+        self._caller_speaking = False
+        self._gone: LegHangup | None = None
+        self._finished = False
+
+    @property
+    def playout(self) -> Playout:
+        return self._playout
+
+    async def run(self) -> CallRecord:
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                services = self._services
+                self._listener = Listener(
+                    services.make_detector(),
+                    services.make_endpointer(),
+                    services.asr,
+                    self._clock,
+                    tasks,
+                    self._on_listener_event,
+                    services.listener_config(),
+                    services.track_work,
+                )
+                background = [
+                    tasks.create_task(self._playout.run(), name=f"{self._leg.call_id} playout"),
+                    tasks.create_task(self._read_leg(), name=f"{self._leg.call_id} leg reader"),
+                ]
+                try:
+                    await self._converse()
+                finally:
+                    for task in background:
+                        task.cancel()
+                    self._listener.close()
+        finally:
+            self.record.ended_at = self._clock.now()
+            self._publish(
+                CallEndedEvent(self.record.outcome, self.record.end_reason, self._clock.now())
+            )
+        return self.record
+
+    # ---- inbound: the leg and the listener ----------------------------------------------
+
+    async def _read_leg(self) -> None:
+        assert self._listener is not None
+        async for event in self._leg.events():
+            match event:
+                case AudioFrame():
+                    self._listener.feed(event)
+                case DtmfDigit():
+                    self._interrupt(event.timestamp, because="dtmf")
+                    self._inbox.put_nowait(_Key(event))
+                case LegHangup():
+                    self._gone = event
+                    self._playout.stop()
+                    self._inbox.put_nowait(_Gone(event))
+                    return
+        if self._gone is None:  # a leg that ends without LegHangup still ended the call
+            self._gone = LegHangup("leg closed", self._clock.now())
+            self._playout.stop()
+            self._inbox.put_nowait(_Gone(self._gone))
+
+    def _on_listener_event(self, event: ListenerEvent) -> None:
+        match event:
+            case VoiceOnset(onset=onset):
+                self._interrupt(onset, because="speech")
+            case UtteranceStarted():
+                self._caller_speaking = True
+                self._inbox.put_nowait(event)
+            case PartialTranscript(hypothesis=hypothesis, timestamp=timestamp):
+                self._publish(
+                    TranscriptEvent(hypothesis.text, False, timestamp, hypothesis.confidence)
+                )
+            case FinalTranscript(hypothesis=hypothesis, ready_at=ready_at):
+                self._caller_speaking = False
+                self._publish(
+                    TranscriptEvent(hypothesis.text, True, ready_at, hypothesis.confidence)
+                )
+                self._inbox.put_nowait(event)
+
+    def _interrupt(self, onset: float, *, because: str) -> None:
+        """Barge-in: stop interruptible bot audio now and report what the caller heard."""
+        if not self._playout.interruptible:
+            return
+        if because == "speech" and not self._services.settings.barge_in.enabled:
+            return
+        report = self._playout.stop()
+        if report is None:
+            return
+        if self._turn is not None:
+            self._turn.barge_in = report
+        log.debug("%s: barge-in by %s after %d ms", self._leg.call_id, because, report.played_ms)
+        self._publish(BargeInEvent(report, self._clock.now(), onset))
+
+    # ---- the dialog loop ----------------------------------------------------------------
+
+    async def _converse(self) -> None:
+        try:
+            await self._respond(CallStarted(self._variables), self.record.new_turn("call_started"))
+            key_pending = False  # the last input was a key and the dialog said nothing back
+            while not self._finished:
+                item = await self._next_input(inter_digit=key_pending)
+                match item:
+                    case _Gone(hangup=hangup):
+                        await self._end_by_caller(hangup)
+                    case FinalTranscript(hypothesis=hypothesis) if hypothesis.text.strip():
+                        turn = self.record.new_turn("said")
+                        _fill_speech_metrics(turn, item)
+                        event = CallerSaid(hypothesis.text.strip(), hypothesis.confidence)
+                        await self._respond(event, turn)
+                        key_pending = False
+                    case _Key(digit=key):
+                        turn = self.record.new_turn("pressed")
+                        turn.digit = key.digit
+                        key_pending = not await self._respond(CallerPressed(key.digit), turn)
+                    case InputTimeout(kind=kind):
+                        key_pending = False
+                        await self._respond(InputTimeout(kind), self.record.new_turn(kind))
+                    case _:  # an empty final (noise): listen on
+                        continue
+        except Exception as exc:
+            log.exception("%s: conversation failed", self._leg.call_id)
+            self.record.outcome, self.record.end_reason = "failed", f"{type(exc).__name__}: {exc}"
+            if self._gone is None:
+                await self._leg.hangup("error")
+
+    async def _next_input(self, *, inter_digit: bool) -> _Input | InputTimeout:
+        """The next input for the dialog, or a timeout. The timer pauses while the caller talks."""
+        kind, seconds = (
+            ("inter_digit", self._listen.inter_digit_timeout)
+            if inter_digit
+            else ("no_input", self._listen.no_input_timeout)
+        )
+        deadline = self._clock.now() + seconds
+        while True:
+            if self._gone is not None:  # the caller left: whatever else is queued is moot
+                return _Gone(self._gone)
+            item = await self._get_before(None if self._caller_speaking else deadline)
+            if item is None:
+                return InputTimeout(kind)
+            if isinstance(item, UtteranceStarted):
+                continue
+            if isinstance(item, FinalTranscript) and not item.hypothesis.text.strip():
+                deadline = (
+                    self._clock.now() + seconds
+                )  # noise, not an answer: give the full time again
+                continue
+            return item
+
+    async def _get_before(self, deadline: float | None) -> _Input | None:
+        if deadline is None or not self._inbox.empty():
+            return await self._inbox.get()
+        getter = asyncio.ensure_future(self._inbox.get())
+        timer = asyncio.ensure_future(self._clock.sleep_until(deadline))
+        try:
+            await asyncio.wait({getter, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+            if not getter.done():
+                getter.cancel()
+        return getter.result() if getter.done() and not getter.cancelled() else None
+
+    async def _end_by_caller(self, hangup: LegHangup) -> None:
+        self._finished = True
+        self.record.outcome, self.record.end_reason = "caller_hangup", hangup.reason
+        async for _ in self._actions(CallEnded(hangup.reason)):
+            pass  # the dialog may record the end; nothing is carried out after it
+
+    async def _respond(self, event: DialogEvent, turn: TurnRecord) -> bool:
+        """Carry out the dialog's actions for `event`; True if the bot said something."""
+        said = False
+        barged_in = False
+        async for action in self._actions(event):
+            if turn.reply_ready is None:
+                turn.reply_ready = self._clock.now()
+            if self._gone is not None:
+                break  # the caller hung up meanwhile: the rest is moot
+            match action:
+                case Say(text=text, interruptible=interruptible):
+                    if barged_in:
+                        continue  # the caller is talking: the rest of this reply would talk over them
+                    said = True
+                    turn.bot_texts.append(text)
+                    report = await self._say(text, interruptible, turn)
+                    barged_in = report.interrupted
+                case Listen():
+                    self._listen = action
+                case Transfer(target=target, context=context):
+                    result = await self._leg.transfer(target, context)
+                    if result.accepted:
+                        self._finish("transferred", f"transferred to {target}")
+                        self.record.transfer_target = target
+                        break
+                    log.warning(
+                        "%s: transfer to %s refused: %s", self._leg.call_id, target, result.detail
+                    )
+                case Hangup(outcome=outcome):
+                    await self._leg.hangup("bot hangup")
+                    self._finish(outcome, "bot hangup")
+                    break
+                case ScheduleCallback(number=number, when=when, reason=reason):
+                    self.record.callbacks.append({"number": number, "when": when, "reason": reason})
+        trace = self._session.trace()
+        turn.state, turn.intent = trace.state, trace.intent
+        self._publish(DialogStateEvent(trace, self._clock.now()))
+        self._publish(TurnMetricsEvent(dataclasses.replace(turn, bot_texts=list(turn.bot_texts))))
+        return said
+
+    async def _actions(self, event: DialogEvent) -> AsyncIterator[Action]:
+        responses = aiter(self._session.respond(event))
+        while True:
+            with self._services.track_work():  # the dialog may compute (NLU) or wait on a webhook
+                try:
+                    action = await anext(responses)
+                except StopAsyncIteration:
+                    return
+            yield action
+
+    async def _say(self, text: str, interruptible: bool, turn: TurnRecord) -> PlaybackReport:
+        self._publish(BotSpeechEvent(text, self._clock.now(), interruptible))
+        self._turn = turn
+        try:
+            report = await self._playout.play(
+                text, self._synthesize(text), interruptible=interruptible
+            )
+        finally:
+            self._turn = None
+        if turn.first_audio is None and report.started_at is not None:
+            turn.first_audio = report.started_at
+        return report
+
+    async def _synthesize(self, text: str) -> AsyncIterator[np.ndarray]:
+        chunks = aiter(self._services.speech.stream(text))
+        try:
+            while True:
+                with self._services.track_work():
+                    try:
+                        chunk = await anext(chunks)
+                    except StopAsyncIteration:
+                        return
+                yield chunk
+        finally:
+            close = getattr(chunks, "aclose", None)
+            if close is not None:
+                await close()
+
+    def _finish(self, outcome: str, reason: str) -> None:
+        self._finished = True
+        self.record.outcome, self.record.end_reason = outcome, reason
+
+    def _publish(self, event: ConversationEvent) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:  # a broken watcher (a closed web page) never breaks the call
+            log.exception("%s: event watcher failed on %s", self._leg.call_id, type(event).__name__)
+
+
+def _fill_speech_metrics(turn: TurnRecord, final: FinalTranscript) -> None:
+    hypothesis = final.hypothesis
+    turn.caller_text = hypothesis.text.strip()
+    turn.confidence = hypothesis.confidence
+    turn.speech_start = final.speech_start
+    turn.last_sound = final.last_sound
+    turn.speech_end = final.speech_end
+    turn.asr_final = final.ready_at
+    turn.asr_decode_s = hypothesis.decode_seconds
+    turn.speculative_hit = final.speculative
