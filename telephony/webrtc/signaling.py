@@ -31,11 +31,13 @@ async def answer_offer(
     leg = WebRtcCallLeg(pc, call_id=call_id, remote_party=remote_party, clock=clock)
     try:
         await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=type_))
+    except Exception as exc:  # aiortc's SDP parser fails with asserts and ValueErrors alike
+        await leg.close()
+        detail = str(exc) or type(exc).__name__
+        raise OfferError(f"cannot use the offer's SDP: {detail}") from exc
+    try:
         pc.addTrack(leg.bot_track)
         await pc.setLocalDescription(await pc.createAnswer())
-    except ValueError as exc:
-        await leg.close()
-        raise OfferError(f"cannot answer the offer: {exc}") from exc
     except BaseException:
         await leg.close()
         raise

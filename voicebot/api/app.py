@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from voicebot import __version__
+from voicebot.api import events_ws, webrtc
 from voicebot.api.runtime import AppRuntime
+from voicebot.web import WEB_DIR
 
 
 def create_app(runtime: AppRuntime) -> FastAPI:
@@ -28,5 +31,9 @@ def create_app(runtime: AppRuntime) -> FastAPI:
         }
 
     # routers: one line each, added by the parts that own them
+    app.include_router(webrtc.router)
+    app.include_router(events_ws.router)
 
+    # the web page; keep this mount last: it matches every path no route above took
+    app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app

@@ -1,0 +1,58 @@
+"""A real HTTP server on 127.0.0.1 around the FastAPI app, with a call runner chosen per test."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+import uvicorn
+
+from voicebot.api.app import create_app
+from voicebot.api.calls import CallRegistry, CallRunner
+from voicebot.api.runtime import AppRuntime
+from voicebot.conversation.rule_dialog import demo_dialog
+from voicebot.settings import Settings
+
+
+@dataclass
+class LiveServer:
+    url: str
+    runtime: AppRuntime
+
+    @property
+    def calls(self) -> CallRegistry:
+        return self.runtime.calls
+
+
+@contextlib.asynccontextmanager
+async def serve(runner: CallRunner, dialogs=None) -> AsyncIterator[LiveServer]:
+    dialogs = dialogs or {"rule:demo": demo_dialog()}
+    runtime = AppRuntime(settings=Settings(), dialogs=dialogs, default_dialog=next(iter(dialogs)))
+    runtime.calls = CallRegistry(runner)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(runtime), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
+    for _ in range(200):  # bounded: the server is up within a second or two
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", runtime)
+    finally:
+        await runtime.calls.close()
+        server.should_exit = True
+        await asyncio.wait_for(task, 5)
+        sock.close()
+
+
+@pytest.fixture
+def live_server():
+    return serve
