@@ -33,22 +33,25 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     return soxr.resample(samples, from_rate, to_rate, quality="HQ")
 
 
+def _soxr_stream(from_rate: int, to_rate: int) -> soxr.ResampleStream:
+    # soxr's fixed-rate engine hands out output in ~100 ms bursts (nothing for 5 chunks, then all);
+    # its variable-rate engine, held at one ratio, returns every 20 ms chunk's worth at once with
+    # ~7 ms of filter delay and the same quality (SINAD ~87 dB on int16 tones, as the one-shot).
+    return soxr.ResampleStream(from_rate, to_rate, 1, dtype="int16", quality="HQ", vr=True)
+
+
 class StreamResampler:
     """Resample a continuous stream chunk by chunk, keeping filter state between chunks.
 
-    soxr has a filter delay, so early chunks come out a little short and `flush()` returns the tail;
-    over a whole stream the output length matches the one-shot resampler.
+    After the first two or three chunks (filter delay) every chunk of n samples yields
+    n * to_rate / from_rate samples; `flush()` returns what is still inside the filter.
     """
 
     def __init__(self, from_rate: int, to_rate: int) -> None:
         _check_rates(from_rate, to_rate)
         self.from_rate = from_rate
         self.to_rate = to_rate
-        self._stream: soxr.ResampleStream | None = (
-            None
-            if from_rate == to_rate
-            else soxr.ResampleStream(from_rate, to_rate, 1, dtype="int16", quality="HQ")
-        )
+        self._stream = None if from_rate == to_rate else _soxr_stream(from_rate, to_rate)
 
     def process(self, chunk: np.ndarray) -> np.ndarray:
         chunk = _as_int16(chunk)
@@ -61,7 +64,5 @@ class StreamResampler:
         if self._stream is None:
             return np.zeros(0, dtype=np.int16)
         tail = self._stream.resample_chunk(np.zeros(0, dtype=np.int16), last=True)
-        self._stream = soxr.ResampleStream(
-            self.from_rate, self.to_rate, 1, dtype="int16", quality="HQ"
-        )
+        self._stream = _soxr_stream(self.from_rate, self.to_rate)
         return tail
