@@ -1,0 +1,557 @@
+"""One call's walk through a YAML dialog: events in, actions out.
+
+Entering a state runs its program: collect the missing slots (each asks, waits, validates and may
+read back for confirmation), run `do`, say the prompt, then wait (expect/dtmf) or follow `next`.
+Every turn that waits for the caller ends with Listen. Anything that fails at run time (a
+webhook, the Rasa action server, an exception in an action) is caught in `respond`: the caller
+hears an apology and goes to the fallback state (often an agent), or the call ends politely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from voicebot.dialog.conditions import evaluate
+from voicebot.dialog.context import transfer_context, visible_slots
+from voicebot.dialog.errors import RasaActionError, WebhookError
+from voicebot.dialog.protocol import (
+    Action,
+    CallEnded,
+    CallerPressed,
+    CallerSaid,
+    CallStarted,
+    DialogEvent,
+    DialogTrace,
+    Hangup,
+    InputTimeout,
+    Listen,
+    Say,
+    ScheduleCallback,
+    Transfer,
+)
+from voicebot.dialog.rasa_actions import LatestMessage, action_request, run_rasa_action
+from voicebot.dialog.schema import ActionSpec, RetryPolicy, SlotSpec, StateSpec, Transition
+from voicebot.dialog.slots import DigitBuffer, extract_slot_value, keypad_text, max_keys
+from voicebot.dialog.templates import render
+from voicebot.dialog.webhook import call_webhook, render_value
+
+if TYPE_CHECKING:
+    from voicebot.dialog.runtime import YamlDialog
+
+log = logging.getLogger(__name__)
+MAX_HOPS = 50  # state changes in one turn; more means states loop without asking the caller
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    kind: str  # "intent", "slot" or "confirm"
+    slot: str | None = None
+
+
+class StepFailed(Exception):
+    """A step failed; `target` is the state its author chose for that failure (or None)."""
+
+    def __init__(self, message: str, target: str | None) -> None:
+        super().__init__(message)
+        self.target = target
+
+
+class YamlDialogSession:
+    def __init__(self, dialog: YamlDialog, variables: Mapping[str, Any]) -> None:
+        self.dialog = dialog
+        self.spec = dialog.spec
+        self.variables: dict[str, Any] = dict(variables)
+        self.slots: dict[str, Any] = dict.fromkeys(self.spec.slots)
+        self.state = self.spec.start
+        self.waiting: Waiting | None = None
+        self.ended = False
+        self.intent: str | None = None  # latest classification, for the trace
+        self.confidence: float | None = None
+        self.topic: str | None = None  # latest matched intent, for the transfer context
+        self.transcript: list[tuple[str, str]] = []
+        self._digits = DigitBuffer()
+        self._counters: dict[str, int] = {}
+        self._last_prompt: Say | None = None
+        self._goto: str | None = None
+        self._reason = "caller request"
+        self._recovering = False
+
+    # ---- protocol ------------------------------------------------------------------------------
+
+    def trace(self) -> DialogTrace:
+        return DialogTrace(
+            state=self.state,
+            intent=self.intent,
+            confidence=self.confidence,
+            slots=visible_slots(self.slots, self.spec.slots),
+        )
+
+    async def respond(self, event: DialogEvent) -> AsyncIterator[Action]:
+        if self.ended:
+            return
+        try:
+            async for action in self._handle(event):
+                yield action
+            async for action in self._follow():
+                yield action
+        except Exception as exc:  # the caller must never be left in silence
+            async for action in self._recover(exc):
+                yield action
+
+    # ---- events --------------------------------------------------------------------------------
+
+    async def _handle(self, event: DialogEvent) -> AsyncIterator[Action]:
+        match event:
+            case CallStarted(variables=variables):
+                self.variables.update(variables)
+                self._goto = self.spec.start
+            case CallEnded():
+                self.ended = True
+            case CallerSaid(text=text) if self.waiting is not None:
+                self._heard(text)
+                async for action in self._on_text(text.strip()):
+                    yield action
+            case CallerPressed(digit=key) if self.waiting is not None:
+                self._heard(f"pressed {key}")
+                async for action in self._on_key(key):
+                    yield action
+            case InputTimeout(kind="inter_digit") if self.waiting is not None:
+                if self.waiting.kind == "slot" and self._digits:
+                    async for action in self._keyed_slot(self._digits.take()):
+                        yield action
+                else:
+                    yield self._listen()
+            case InputTimeout() if self.waiting is not None:
+                async for action in self._retry("no_input"):
+                    yield action
+
+    def _heard(self, text: str) -> None:
+        slot = self._slot_spec()
+        sensitive = slot is not None and slot.sensitive
+        self.transcript.append(("caller", "(private input)" if sensitive else text))
+
+    async def _on_text(self, text: str) -> AsyncIterator[Action]:
+        assert self.waiting is not None
+        if self.waiting.kind == "intent":
+            gen = self._intent_text(text)
+        elif self.waiting.kind == "slot":
+            gen = self._slot_text(text)
+        else:
+            gen = self._confirm_text(text)
+        async for action in gen:
+            yield action
+
+    async def _on_key(self, key: str) -> AsyncIterator[Action]:
+        assert self.waiting is not None
+        if self.waiting.kind == "intent":
+            transition = self._state().dtmf.get(key)
+            if transition is None:
+                gen = self._retry("no_match")
+            else:
+                gen = self._take(transition)
+        elif self.waiting.kind == "confirm":
+            gen = self._confirm_text(keypad_text(SlotSpec(type="yes_no"), key))
+        else:
+            slot = self._slot_spec()
+            assert slot is not None
+            if not self._digits.press(key, max_keys(slot)):
+                yield self._listen()
+                return
+            gen = self._keyed_slot(self._digits.take())
+        async for action in gen:
+            yield action
+
+    # ---- understanding ---------------------------------------------------------------------------
+
+    async def _understand(self, text: str, expected: list[str]) -> str | None:
+        understanding = await self.dialog.classify(text, expected)
+        self.intent, self.confidence = understanding.intent, understanding.confidence
+        if understanding.matched and understanding.confidence >= self.dialog.threshold:
+            if understanding.intent not in self.spec.global_:
+                self.topic = understanding.intent
+            return understanding.intent
+        return None
+
+    def _yes_no(self, text: str) -> str | None:
+        value = extract_slot_value(
+            SlotSpec(type="yes_no"), text, now=self.dialog.now(), tz=self.spec.settings.timezone
+        )
+        return value if value in ("yes", "no") else None
+
+    async def _intent_text(self, text: str) -> AsyncIterator[Action]:
+        state = self._state()
+        expected = [i for i in state.expect if i not in ("yes", "no")] + list(self.spec.global_)
+        intent = await self._understand(text, expected)
+        transition = state.expect.get(intent or "") or self.spec.global_.get(intent or "")
+        if transition is None and ("yes" in state.expect or "no" in state.expect):
+            answer = self._yes_no(text)
+            transition = state.expect.get(answer or "")
+            if transition is not None:
+                self.intent, self.confidence = answer, 1.0
+        if transition is not None:
+            async for action in self._take(transition):
+                yield action
+            return
+        answer_text = self.dialog.answer_faq(text)
+        if answer_text:
+            self.intent = "faq"
+            yield self._say(answer_text)
+            if self.spec.settings.faq_followup:
+                yield self._say(self.spec.settings.faq_followup)
+            yield self._listen()
+            return
+        async for action in self._retry("no_match"):
+            yield action
+
+    async def _global(self, text: str) -> Transition | None:
+        if not self.spec.global_:
+            return None
+        intent = await self._understand(text, list(self.spec.global_))
+        return self.spec.global_.get(intent or "")
+
+    # ---- slots ---------------------------------------------------------------------------------
+
+    def _slot_spec(self) -> SlotSpec | None:
+        if self.waiting is None or self.waiting.slot is None:
+            return None
+        return self.spec.slots[self.waiting.slot]
+
+    async def _slot_text(self, text: str) -> AsyncIterator[Action]:
+        slot = self._slot_spec()
+        assert slot is not None
+        value = None
+        if slot.type != "text":
+            value = self._extract(slot, text)
+        transition = await self._global(text) if value is None else None
+        if transition is not None:
+            gen = self._take(transition)
+        elif value is None and slot.type != "text":
+            gen = self._retry("no_match")
+        else:
+            gen = self._accept(text if value is None else value)
+        async for action in gen:
+            yield action
+
+    def _extract(self, slot: SlotSpec, text: str) -> Any | None:
+        return extract_slot_value(slot, text, now=self.dialog.now(), tz=self.spec.settings.timezone)
+
+    async def _keyed_slot(self, keys: str) -> AsyncIterator[Action]:
+        slot = self._slot_spec()
+        assert slot is not None
+        value = self._extract(slot, keypad_text(slot, keys)) if keys else None
+        gen = self._retry("no_match") if value is None else self._accept(value)
+        async for action in gen:
+            yield action
+
+    async def _accept(self, value: Any) -> AsyncIterator[Action]:
+        assert self.waiting is not None and self.waiting.slot is not None
+        name = self.waiting.slot
+        slot = self.spec.slots[name]
+        self.slots[name] = value
+        if slot.webhook:
+            async for action in self._webhook(slot.webhook):
+                yield action
+        if slot.valid_if and not evaluate(slot.valid_if, self.slots, self.variables):
+            self.slots[name] = None
+            yield self._say(render(slot.invalid, self.slots, self.variables))
+            async for action in self._retry("no_match", apologise=False):
+                yield action
+            return
+        if slot.confirm:
+            self.waiting = Waiting("confirm", name)
+            yield self._prompt(render(slot.confirm, self.slots, self.variables))
+            yield self._listen()
+            return
+        self._filled(name)
+        async for action in self._proceed():
+            yield action
+
+    def _filled(self, name: str) -> None:
+        self.waiting = None
+        for kind in ("no_input", "no_match"):
+            self._counters.pop(f"{kind}:{name}", None)
+
+    async def _confirm_text(self, text: str) -> AsyncIterator[Action]:
+        assert self.waiting is not None and self.waiting.slot is not None
+        name = self.waiting.slot
+        answer = self._yes_no(text)
+        if answer == "yes":
+            self._filled(name)
+            gen = self._proceed()
+        elif answer == "no":
+            self.slots[name] = None
+            self.waiting = Waiting("slot", name)
+            yield self._say("Let's try again.")
+            gen = self._ask_slot(name)
+        else:
+            transition = await self._global(text)
+            gen = self._take(transition) if transition else self._retry("no_match")
+        async for action in gen:
+            yield action
+
+    async def _ask_slot(self, name: str) -> AsyncIterator[Action]:
+        slot = self.spec.slots[name]
+        self.waiting = Waiting("slot", name)
+        self._digits.take()
+        yield self._prompt(render(slot.prompt or name, self.slots, self.variables))
+        yield self._listen()
+
+    # ---- states and transitions ------------------------------------------------------------
+
+    def _state(self) -> StateSpec:
+        return self.spec.states[self.state]
+
+    async def _follow(self) -> AsyncIterator[Action]:
+        hops = 0
+        while self._goto is not None and not self.ended:
+            hops += 1
+            if hops > MAX_HOPS:
+                raise RuntimeError(f"more than {MAX_HOPS} state changes without asking the caller")
+            name, self._goto = self._goto, None
+            self.state = name
+            self.waiting = None
+            self._counters.clear()
+            async for action in self._proceed():
+                yield action
+
+    def _left(self) -> bool:
+        return self._goto is not None or self.ended
+
+    async def _proceed(self) -> AsyncIterator[Action]:
+        state = self._state()
+        for name in state.collect:
+            if self.slots.get(name) is None:
+                async for action in self._ask_slot(name):
+                    yield action
+                return
+        async for action in self._run(state.do):
+            yield action
+        if self._left():
+            return
+        if state.say:
+            yield self._prompt(render(state.say, self.slots, self.variables), state.interruptible)
+        if state.expect or state.dtmf:
+            self.waiting = Waiting("intent")
+            yield self._listen()
+            return
+        for transition in state.next:
+            if transition.if_ is None or evaluate(transition.if_, self.slots, self.variables):
+                async for action in self._take(transition):
+                    yield action
+                return
+        raise RuntimeError(f"state '{self.state}' has nowhere to go")
+
+    async def _take(self, transition: Transition) -> AsyncIterator[Action]:
+        async for action in self._run(transition.do):
+            yield action
+        if self._left():
+            return
+        if transition.goto:
+            self._goto = transition.goto
+        elif self.waiting is not None:
+            yield self._listen()  # a global like help or repeat: stay and listen again
+        else:
+            raise RuntimeError(f"a transition in state '{self.state}' goes nowhere")
+
+    async def _retry(self, kind: str, *, apologise: bool = True) -> AsyncIterator[Action]:
+        slot_name = self.waiting.slot if self.waiting else None
+        slot = self.spec.slots[slot_name] if slot_name else None
+        key = f"{kind}:{slot_name or ''}"
+        count = self._counters[key] = self._counters.get(key, 0) + 1
+        state_policy: RetryPolicy | None = getattr(self._state(), kind)
+        dialog_policy: RetryPolicy = getattr(self.spec, kind)
+        policy = state_policy or dialog_policy
+        retries = slot.retries if slot is not None and slot.retries is not None else policy.retries
+        if count > retries:
+            fallback = (
+                (slot.fallback if slot else None)
+                or (state_policy.fallback if state_policy else None)
+                or dialog_policy.fallback
+                or self.spec.fallback
+            )
+            self._reason = kind.replace("_", " ")
+            if fallback:
+                self._goto = fallback
+                return
+            yield self._say("Sorry, I could not help you this time. Goodbye.")
+            yield self._hangup(kind)
+            return
+        if apologise and policy.say:
+            yield self._say(
+                render(policy.say[min(count, len(policy.say)) - 1], self.slots, self.variables)
+            )
+        if (
+            kind == "no_match"
+            and slot is not None
+            and slot.reprompt
+            and self.waiting.kind == "slot"
+        ):
+            yield self._prompt(render(slot.reprompt, self.slots, self.variables))
+        elif self._last_prompt is not None:
+            yield self._prompt(self._last_prompt.text, self._last_prompt.interruptible)
+        self._digits.take()
+        yield self._listen()
+
+    # ---- steps ---------------------------------------------------------------------------------
+
+    async def _run(self, steps: list[ActionSpec]) -> AsyncIterator[Action]:
+        for step in steps:
+            if self._left():
+                return
+            async for action in self._step(step):
+                yield action
+
+    async def _step(self, step: ActionSpec) -> AsyncIterator[Action]:
+        slots, variables = self.slots, self.variables
+        match step.verb:
+            case "say":
+                yield self._say(render(step.say or "", slots, variables), step.interruptible)
+            case "set":
+                for name, value in (step.set or {}).items():
+                    slots[name] = render_value(value, slots, variables)
+            case "clear":
+                for name in step.clear or []:
+                    slots[name] = None
+            case "webhook":
+                async for action in self._webhook(step.webhook or ""):
+                    yield action
+            case "rasa_action":
+                async for action in self._rasa_action(step.rasa_action or ""):
+                    yield action
+            case "utter":
+                texts = self.dialog.responses.get(step.utter or "")
+                if not texts:
+                    raise StepFailed(f"no Rasa response named '{step.utter}'", None)
+                yield self._say(render(texts[0], slots, variables))
+            case "if":
+                branch = step.then if evaluate(step.if_ or "", slots, variables) else step.else_
+                async for action in self._run(branch):
+                    yield action
+            case "goto":
+                self._goto = step.goto
+            case "repeat":
+                if self._last_prompt is not None:
+                    yield self._prompt(self._last_prompt.text, self._last_prompt.interruptible)
+            case "transfer" if step.transfer:
+                if step.transfer.say:
+                    yield self._say(render(step.transfer.say, slots, variables))
+                yield self._transfer(
+                    render(step.transfer.to, slots, variables), step.transfer.reason
+                )
+            case "callback" if step.callback:
+                yield ScheduleCallback(
+                    number=render(step.callback.number, slots, variables),
+                    when=render(step.callback.when, slots, variables),
+                    reason=render(step.callback.reason, slots, variables),
+                )
+            case "hangup":
+                yield self._hangup(step.hangup or "completed")
+
+    async def _webhook(self, name: str) -> AsyncIterator[Action]:
+        spec = self.dialog.spec.webhooks[name]
+        call = call_webhook(self.dialog.http(), name, spec, self.slots, self.variables)
+        task = asyncio.ensure_future(call)
+        try:
+            if spec.filler:
+                timer = asyncio.ensure_future(self.dialog.clock.sleep(spec.filler_after))
+                try:
+                    await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    timer.cancel()
+                if not task.done():
+                    yield self._say(render(spec.filler, self.slots, self.variables))
+            values = await task
+        except WebhookError as exc:
+            raise StepFailed(str(exc), spec.on_error) from exc
+        finally:
+            task.cancel()
+        self.slots.update(values)
+
+    async def _rasa_action(self, name: str) -> AsyncIterator[Action]:
+        rasa = self.spec.rasa
+        assert rasa is not None and rasa.actions is not None
+        request = action_request(
+            name,
+            str(self.variables.get("call_id") or "voicebot"),
+            self.slots,
+            LatestMessage(self._last_caller_text(), self.topic, self.confidence or 0.0),
+            list(self.spec.slots),
+            self.dialog.responses,
+        )
+        try:
+            result = await run_rasa_action(
+                self.dialog.http(),
+                rasa.actions,
+                request,
+                self.dialog.responses,
+                timeout_s=rasa.timeout,
+            )
+        except RasaActionError as exc:
+            raise StepFailed(str(exc), None) from exc
+        for slot, value in result.slots.items():
+            if slot in self.slots:
+                self.slots[slot] = value
+        for text in result.texts:
+            yield self._say(text)
+
+    def _last_caller_text(self) -> str:
+        return next((text for who, text in reversed(self.transcript) if who == "caller"), "")
+
+    # ---- actions out ---------------------------------------------------------------------------
+
+    def _say(self, text: str, interruptible: bool = True) -> Say:
+        self.transcript.append(("bot", text))
+        return Say(text, interruptible)
+
+    def _prompt(self, text: str, interruptible: bool = True) -> Say:
+        self._last_prompt = self._say(text, interruptible)
+        return self._last_prompt
+
+    def _listen(self) -> Listen:
+        settings = self.spec.settings
+        return Listen(settings.no_input_timeout, settings.inter_digit_timeout)
+
+    def _hangup(self, outcome: str) -> Hangup:
+        self.ended = True
+        self.waiting = None
+        return Hangup(outcome)
+
+    def _transfer(self, target: str, reason: str) -> Transfer:
+        self.ended = True
+        self.waiting = None
+        context = transfer_context(
+            dialog=self.spec.name,
+            state=self.state,
+            intent=self.topic,
+            slots=visible_slots(self.slots, self.spec.slots),
+            transcript=self.transcript,
+            reason=reason or self._reason,
+        )
+        return Transfer(target, context)
+
+    async def _recover(self, exc: Exception) -> AsyncIterator[Action]:
+        log.warning("dialog %s failed in state %s: %s", self.spec.name, self.state, exc)
+        self._goto = None
+        self._reason = "technical problem"
+        yield self._say(self.spec.settings.apology, interruptible=False)
+        target = exc.target if isinstance(exc, StepFailed) else None
+        target = target or self.spec.fallback
+        if self._recovering or target is None or self.ended:
+            if not self.ended:
+                yield self._hangup("error")
+            return
+        self._recovering = True
+        try:
+            self._goto = target
+            async for action in self._follow():
+                yield action
+        except Exception:
+            log.exception("dialog %s: the fallback failed too", self.spec.name)
+            if not self.ended:
+                yield self._hangup("error")
+        finally:
+            self._recovering = False
