@@ -183,21 +183,26 @@ class CallRegistry:
             reason = f"error: {exc}"
             log.exception("%s: conversation failed", call.call_id)
         finally:
-            if not any(e.get("type") == "call_ended" for e in call.events.history):
-                call.events.publish(
-                    {
-                        "type": "call_ended",
-                        "outcome": reason,
-                        "reason": reason,
-                        "timestamp": self._clock.now(),
-                    }
-                )
-            call.events.close()
-            await _close_leg(call.leg)
-            self._active.pop(call.call_id, None)
-            self._ended[call.call_id] = call
-            while len(self._ended) > ENDED_CALLS_KEPT:
-                self._ended.popitem(last=False)
+            await self._finish(call, reason)
+
+    async def _finish(self, call: ActiveCall, reason: str) -> None:
+        if call.call_id not in self._active:
+            return  # already finished
+        del self._active[call.call_id]
+        if not any(e.get("type") == "call_ended" for e in call.events.history):
+            call.events.publish(
+                {
+                    "type": "call_ended",
+                    "outcome": reason,
+                    "reason": reason,
+                    "timestamp": self._clock.now(),
+                }
+            )
+        call.events.close()
+        self._ended[call.call_id] = call
+        while len(self._ended) > ENDED_CALLS_KEPT:
+            self._ended.popitem(last=False)
+        await _close_leg(call.leg)
 
     async def wait_ended(self, call_id: str) -> Any:
         """Wait for a call to end; returns the runner's result (the CallRecord)."""
@@ -214,6 +219,8 @@ class CallRegistry:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for call in list(self._active.values()):  # tasks cancelled before they ever ran
+            await self._finish(call, "shutdown")
 
 
 async def _close_leg(leg: CallLeg) -> None:
