@@ -322,15 +322,17 @@ class Conversation:
     async def _say(self, text: str, interruptible: bool, turn: TurnRecord) -> PlaybackReport:
         self._publish(BotSpeechEvent(text, self._clock.now(), interruptible))
         self._turn = turn
+
+        def first_frame(timestamp: float) -> None:
+            if turn.first_audio is None:
+                turn.first_audio = timestamp
+
         try:
-            report = await self._playout.play(
-                text, self._synthesize(text), interruptible=interruptible
+            return await self._playout.play(
+                text, self._synthesize(text), interruptible=interruptible, on_start=first_frame
             )
         finally:
             self._turn = None
-        if turn.first_audio is None and report.started_at is not None:
-            turn.first_audio = report.started_at
-        return report
 
     async def _synthesize(self, text: str) -> AsyncIterator[np.ndarray]:
         chunks = aiter(self._services.speech.stream(text))

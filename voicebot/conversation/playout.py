@@ -65,6 +65,7 @@ class _Utterance:
     queued_samples: int = 0
     played_samples: int = 0
     started_at: float | None = None
+    on_start: Callable[[float], None] | None = None
     synthesis_done: bool = False
     stopped: bool = False
     finished: asyncio.Event = field(default_factory=asyncio.Event)
@@ -138,6 +139,8 @@ class Playout:
             return self._next_frame(timestamp)
         if utterance.started_at is None:
             utterance.started_at = timestamp
+            if utterance.on_start is not None:
+                utterance.on_start(timestamp)
         utterance.played_samples += len(samples)
         return AudioFrame(samples, ENGINE_RATE, timestamp)
 
@@ -147,11 +150,20 @@ class Playout:
         utterance.finished.set()
 
     async def play(
-        self, text: str, chunks: AsyncIterable[np.ndarray], *, interruptible: bool = True
+        self,
+        text: str,
+        chunks: AsyncIterable[np.ndarray],
+        *,
+        interruptible: bool = True,
+        on_start: Callable[[float], None] | None = None,
     ) -> PlaybackReport:
-        """Queue `chunks` (16 kHz int16) for playout; returns when all was played or `stop()` was called."""
+        """Queue `chunks` (16 kHz int16) for playout; returns when all was played or `stop()` was called.
+
+        `on_start(timestamp)` is called when the first frame goes out.
+        """
         async with self._turn:
             utterance = _Utterance(text, interruptible, asyncio.Queue(self._queue_frames))
+            utterance.on_start = on_start
             self._current = utterance
             try:
                 await self._produce(utterance, chunks)
