@@ -34,7 +34,7 @@ async def test_silence_when_nothing_is_queued_and_bot_audio_when_it_is():
     clock = FakeClock()
     track = BotAudioTrack(clock)
     silent = await track.recv()
-    assert not av_frame_to_mono(silent).any()
+    assert np.abs(av_frame_to_mono(silent)).max() < 10  # silence, give or take the filter
     for _ in range(5):
         track.push(loud_frame())
     heard = []
@@ -59,7 +59,7 @@ async def test_flush_discards_queued_bot_audio_for_barge_in():
     for _ in range(4):
         track.push(loud_frame())
     assert track.flush() == 4
-    assert not av_frame_to_mono(await track.recv()).any()
+    assert np.abs(av_frame_to_mono(await track.recv())).max() < 10
 
 
 async def test_after_a_long_stall_the_schedule_restarts_instead_of_bursting():
