@@ -7,12 +7,13 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import uvicorn
 
 from voicebot.api.app import create_app
-from voicebot.api.calls import CallRegistry, CallRunner
+from voicebot.api.calls import CallRegistry, CallRunner, conversation_runner
 from voicebot.api.runtime import AppRuntime
 from voicebot.conversation.rule_dialog import demo_dialog
 from voicebot.settings import Settings
@@ -29,10 +30,15 @@ class LiveServer:
 
 
 @contextlib.asynccontextmanager
-async def serve(runner: CallRunner, dialogs=None) -> AsyncIterator[LiveServer]:
+async def serve(
+    runner: CallRunner | None = None, *, services: Any = None, dialogs: dict[str, Any] | None = None
+) -> AsyncIterator[LiveServer]:
+    """Without a runner, calls run the real Conversation on `services`."""
     dialogs = dialogs or {"rule:demo": demo_dialog()}
-    runtime = AppRuntime(settings=Settings(), dialogs=dialogs, default_dialog=next(iter(dialogs)))
-    runtime.calls = CallRegistry(runner)
+    runtime = AppRuntime(
+        settings=Settings(), dialogs=dialogs, default_dialog=next(iter(dialogs)), services=services
+    )
+    runtime.calls = CallRegistry(runner or conversation_runner(runtime))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
