@@ -3,7 +3,8 @@
 Pure string work, no I/O. A name is a slot name, or `var.NAME` for a call variable (caller,
 called, call_id, campaign contact fields, dialog `variables:` defaults). Filters make values
 speakable: `spell` reads digits one by one, `last4` keeps the last four characters, `date` and
-`time` read ISO values aloud.
+`time` read ISO values aloud, `iso` writes dates and times
+as ISO 8601 (for callbacks and webhooks).
 """
 
 from __future__ import annotations
@@ -55,9 +56,18 @@ def _say_date(value: Any) -> str:
     return f"{day:%A}, {day:%B} {day.day}"
 
 
+def _as_time(value: Any) -> dt.time:
+    if isinstance(value, dt.datetime):
+        return value.time()
+    if isinstance(value, dt.time):
+        return value
+    text = str(value)
+    return dt.datetime.fromisoformat(text).time() if "T" in text or " " in text else dt.time.fromisoformat(text)
+
+
 def _say_time(value: Any) -> str:
     try:
-        moment = value if isinstance(value, dt.time) else dt.time.fromisoformat(str(value)[-8:])
+        moment = _as_time(value)
     except ValueError:
         return str(value)
     hour = moment.hour % 12 or 12
@@ -65,7 +75,12 @@ def _say_time(value: Any) -> str:
     return f"{hour} {suffix}" if moment.minute == 0 else f"{hour} {moment.minute:02d} {suffix}"
 
 
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, (dt.date, dt.time)) else str(value)
+
+
 FILTERS: dict[str, Callable[[Any], str]] = {
+    "iso": _iso,
     "spell": _spell,
     "last4": _last4,
     "date": _say_date,
