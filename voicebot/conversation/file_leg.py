@@ -39,6 +39,12 @@ class LegLog:
     frames_received: int = 0
 
 
+def load_caller_audio(path: str | Path) -> np.ndarray:
+    """A WAV of any rate, mono or stereo, as 16 kHz mono int16; AudioFileError on a bad file."""
+    samples, rate = read_wav(path)
+    return samples if rate == ENGINE_RATE else resample(samples, rate, ENGINE_RATE)
+
+
 class WavFileLeg:
     def __init__(
         self,
@@ -71,10 +77,7 @@ class WavFileLeg:
     @classmethod
     def from_wav(cls, path: str | Path, clock: Clock, **options: object) -> WavFileLeg:
         """Any rate, mono or stereo; raises voicebot.audio.AudioFileError on a bad file."""
-        samples, rate = read_wav(path)
-        if rate != ENGINE_RATE:
-            samples = resample(samples, rate, ENGINE_RATE)
-        return cls(samples, clock, **options)  # type: ignore[arg-type]
+        return cls(load_caller_audio(path), clock, **options)  # type: ignore[arg-type]
 
     @property
     def call_id(self) -> str:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractContextManager, nullcontext
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
+from voicebot.audio import ENGINE_RATE
 from voicebot.clock import Clock, MonotonicClock
 from voicebot.conversation.listener import Endpointing, ListenerConfig, Transcriber
 from voicebot.settings import Settings
-from voicebot.vad.detector import VoiceDetector, WebRtcVoiceDetector
+from voicebot.vad import Endpointer, EndpointerConfig, VoiceDetector, WebRtcVoiceDetector
 
 
 class SpeechOutput(Protocol):
@@ -26,8 +28,6 @@ def webrtc_detector_factory(settings: Settings) -> Callable[[], VoiceDetector]:
 
 
 def endpointer_factory(settings: Settings) -> Callable[[], Endpointing]:
-    from voicebot.vad import Endpointer, EndpointerConfig
-
     config = EndpointerConfig(
         start_ms=settings.vad.start_ms,
         end_silence_ms=settings.vad.end_silence_ms,
@@ -77,3 +77,47 @@ class CallServices:
             barge_in_ms=self.settings.barge_in.min_speech_ms,
             partial_interval=self.settings.asr.partial_interval,
         )
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    track_work: Callable[[], AbstractContextManager[object]] | None = None,
+    prompts: Iterable[str] = (),
+) -> AsyncIterator[CallServices]:
+    """Load the configured ASR and TTS models, start their shared pools, pre-synthesize `prompts`.
+
+    Raises voicebot.models.ModelError (ModelNotFoundError: which package or path to install).
+    """
+    from voicebot.asr import AsrPool
+    from voicebot.models import load_recognizer, load_synthesizer
+    from voicebot.tts import SpeechService
+
+    recognizer = await asyncio.to_thread(load_recognizer, settings.asr)
+    synthesizer = await asyncio.to_thread(load_synthesizer, settings.tts)
+    pool = AsrPool(recognizer, settings.asr.workers)
+    speech = SpeechService(
+        synthesizer, settings.tts.cache_size, settings.tts.workers, output_rate=ENGINE_RATE
+    )
+    try:
+        texts = [t for t in prompts if t.strip()]
+        if texts:
+            await speech.prewarm(texts)
+        yield CallServices.with_engines(settings, pool, speech, clock, track_work or nullcontext)
+    finally:
+        for engine in (speech, pool):
+            await _close(engine)
+
+
+async def _close(engine: object) -> None:
+    """Shut a pool down with whichever of aclose()/close()/shutdown() it has."""
+    for name in ("aclose", "close", "shutdown"):
+        method = getattr(engine, name, None)
+        if method is None:
+            continue
+        result = method()
+        if asyncio.iscoroutine(result):
+            await result
+        return
