@@ -1,0 +1,112 @@
+"""The server against a real peer: SIPp UAC scenarios over UDP and TCP, no media."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sip_helpers import needs_sipp, run_sipp, sip_server, wait_for_hangup
+
+from telephony.leg import DtmfDigit, LegHangup, TransferResult
+from telephony.sip.leg import SipCallLeg
+from telephony.sip.server import ServerOptions
+
+pytestmark = [needs_sipp, pytest.mark.peers]
+
+
+@pytest.mark.parametrize("transport", ["u1", "t1"])
+async def test_basic_call_with_bye_from_the_caller(tmp_path, transport):
+    seen: list[list[object]] = []
+    parties: list[str] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        parties.append(leg.remote_party)
+        seen.append(await wait_for_hangup(leg))
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_basic.xml", server.port, transport=transport, workdir=tmp_path)
+        await asyncio.sleep(0.05)
+        assert result.ok, result.output + result.errors
+        assert parties == ["5551234"]
+        assert isinstance(seen[0][-1], LegHangup) and seen[0][-1].reason == "remote hangup"
+        assert server.calls == {}
+
+
+async def test_bye_from_the_bot(tmp_path):
+    async def on_call(leg: SipCallLeg) -> None:
+        assert leg.headers.get("X-Account") == "42"
+        await leg.hangup("goodbye")
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_bye_from_bot.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+
+
+async def test_cancel_before_answer(tmp_path):
+    handled: list[SipCallLeg] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        handled.append(leg)
+
+    async with sip_server(on_call, options=ServerOptions(ring_seconds=5)) as server:
+        result = await run_sipp("uac_cancel.xml", server.port, workdir=tmp_path)
+        await asyncio.sleep(0.05)
+        assert result.ok, result.output + result.errors
+        assert handled == []  # never answered, so never handed to the conversation
+        assert server.calls == {}
+
+
+async def test_options(tmp_path):
+    async with sip_server(wait_for_hangup) as server:
+        result = await run_sipp("uac_options.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+
+
+async def test_info_dtmf_steers_the_bot(tmp_path):
+    digits: list[str] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        async for event in leg.events():
+            if isinstance(event, DtmfDigit):
+                digits.append(event.digit)
+                if len(digits) == 2:
+                    await leg.hangup("got the digits")
+                    return
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_info_dtmf.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+        assert digits == ["4", "#"]
+
+
+async def test_reinvite_hold_and_resume(tmp_path):
+    # SIPp checks the answers: a=recvonly to its a=sendonly, then a=sendrecv again
+    legs: list[SipCallLeg] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        legs.append(leg)
+        await wait_for_hangup(leg)
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_hold_resume.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+    assert legs and not legs[0].on_hold  # resumed at the end
+
+
+async def test_refer_carries_the_context_and_ends_the_call(tmp_path):
+    results: list[TransferResult] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        context = {
+            "call_id": leg.call_id,
+            "intent": "billing",
+            "summary": "wants to dispute a charge",
+            "slots": "account=42;amount=19.99",
+        }
+        results.append(await leg.transfer("sip:agent@127.0.0.1:5070", context))
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_refer.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+    assert results[0].accepted, results[0].detail
+    assert results[0].headers["X-Voicebot-Intent"] == "billing"
