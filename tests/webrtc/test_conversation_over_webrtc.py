@@ -8,53 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import numpy as np
 import websockets
 
 from telephony.webrtc.caller import ScriptedCaller
-from voicebot.asr.hypothesis import Hypothesis
-from voicebot.audio import ENGINE_RATE, AudioFrame
-from voicebot.conversation.services import CallServices, endpointer_factory
-from voicebot.settings import Settings
 
+from .fakes import BOT_LEVEL, fake_services
 from .test_loopback import offer_poster, tone, until
-
-BOT_LEVEL = 3000
-MS_PER_WORD = 40
-
-
-class LoudnessDetector:
-    def is_speech(self, frame: AudioFrame) -> bool:
-        return bool(np.abs(frame.samples).max() > 1500)
-
-
-class OnePhraseRecognizer:
-    """Hears "check my balance" in any audio that is long enough to be an utterance."""
-
-    async def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis:
-        text = "check my balance" if len(audio) > ENGINE_RATE // 4 else ""
-        return Hypothesis(text, is_final=final, confidence=0.9 if text else 0.0)
-
-
-class HumSpeech:
-    """A 300 Hz hum, MS_PER_WORD per word: easy to detect in what the caller hears."""
-
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
-        await asyncio.sleep(0)
-        yield tone(300, len(text.split()) * MS_PER_WORD / 1000, BOT_LEVEL)
-
-
-def fake_services() -> CallServices:
-    settings = Settings()
-    return CallServices(
-        settings=settings,
-        asr=OnePhraseRecognizer(),
-        speech=HumSpeech(),
-        make_detector=LoudnessDetector,
-        make_endpointer=endpointer_factory(settings),
-    )
 
 
 async def test_a_browser_like_caller_talks_to_the_rule_dialog(live_server):

@@ -88,7 +88,7 @@ function waitForIceGathering(pc, timeoutMs) {
 
 // Records the bot's audio as 16-bit PCM at the AudioContext's rate (for tests, ?record=1).
 function startRecorder(stream) {
-  const context = new AudioContext();
+  const context = new AudioContext({ sampleRate: 48000 });
   const source = context.createMediaStreamSource(stream);
   const processor = context.createScriptProcessor(4096, 1, 1);
   const chunks = [];
