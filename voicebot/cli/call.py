@@ -147,7 +147,7 @@ async def _call(args: argparse.Namespace) -> int:
             await http.aclose()
 
     write_wav(args.out, leg.bot_audio(), 16_000)
-    write_turns_jsonl(record, args.log)
+    write_turns_jsonl(record, args.log, origin=leg.start)
     replies = sum(1 for t in record.turns if t.caller_text or t.digit)
     print(
         f"{record.call_id}: {len(record.turns)} turns ({replies} answered), outcome {record.outcome}; "

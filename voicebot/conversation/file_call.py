@@ -61,9 +61,13 @@ async def run_file_call(
             driver.cancel()
 
 
-def write_turns_jsonl(record: CallRecord, path: str | Path) -> None:
-    """One JSON object per turn, each with the call id and outcome for grepping across files."""
+def write_turns_jsonl(record: CallRecord, path: str | Path, origin: float | None = None) -> None:
+    """One JSON object per turn, each with the call id and outcome for grepping across files.
+
+    Timestamps are seconds from `origin` (default: the call's start), i.e. into the caller's WAV.
+    """
+    origin = record.started_at if origin is None else origin
     with open(path, "w", encoding="utf-8") as out:
         for turn in record.turns:
-            line = {"call_id": record.call_id, "outcome": record.outcome, **turn.to_json()}
+            line = {"call_id": record.call_id, "outcome": record.outcome, **turn.to_json(origin)}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")

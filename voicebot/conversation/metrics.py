@@ -51,7 +51,12 @@ class TurnRecord:
             "turn": _ms(self.last_sound, self.first_audio),  # last caller sound -> first bot audio
         }
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, origin: float = 0.0) -> dict[str, Any]:
+        """`origin`: a Clock time subtracted from every timestamp (the call's start, for logs)."""
+
+        def at(timestamp: float | None) -> float | None:
+            return None if timestamp is None else round(timestamp - origin, 4)
+
         return {
             "turn": self.index,
             "trigger": self.trigger,
@@ -63,12 +68,12 @@ class TurnRecord:
             "bot_text": self.bot_text,
             "barge_in": self.barge_in.to_json() if self.barge_in else None,
             "timestamps": {
-                "speech_start": self.speech_start,
-                "last_sound": self.last_sound,
-                "speech_end": self.speech_end,
-                "asr_final": self.asr_final,
-                "reply_ready": self.reply_ready,
-                "first_audio": self.first_audio,
+                "speech_start": at(self.speech_start),
+                "last_sound": at(self.last_sound),
+                "speech_end": at(self.speech_end),
+                "asr_final": at(self.asr_final),
+                "reply_ready": at(self.reply_ready),
+                "first_audio": at(self.first_audio),
             },
             "asr_decode_ms": None if self.asr_decode_s is None else round(self.asr_decode_s * 1000),
             "speculative_hit": self.speculative_hit,

@@ -1,0 +1,80 @@
+"""`voicebot call` with the real models: Piper plays the caller, Whisper checks what the bot said."""
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from voicebot.audio import ENGINE_RATE, read_wav, resample, write_wav
+from voicebot.conversation.rule_dialog import demo_dialog
+
+pytestmark = pytest.mark.slow
+
+REPLY = (
+    demo_dialog().rules[0].reply
+)  # "Your balance is one hundred and twenty dollars. Anything else?"
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9$ ]+", " ", text.lower()).split()
+
+
+@pytest.fixture
+def caller_wav(tmp_path, synthesizer):
+    """At the synthesizer's own rate (22.05 kHz): the command must resample it."""
+    rate = synthesizer.sample_rate
+    said = synthesizer.synthesize("I want to check my balance.")
+    quiet = np.zeros(int(5.0 * rate), dtype=np.int16)  # the greeting plays meanwhile
+    path = tmp_path / "caller.wav"
+    write_wav(path, np.concatenate([quiet, said, quiet[: rate // 2]]), rate)
+    return path
+
+
+def test_voicebot_call_answers_a_spoken_question(tmp_path, caller_wav, recognizer):
+    out, log = tmp_path / "bot.wav", tmp_path / "turns.jsonl"
+    command = [sys.executable, "-m", "voicebot", "call", "rule:demo", "--wav", str(caller_wav)]
+    command += ["--out", str(out), "--log", str(log), "--fast"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+
+    turns = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [t["trigger"] for t in turns[:2]] == ["call_started", "said"]
+    asked = turns[1]
+    assert "check my balance" in asked["caller_text"].lower()
+    assert asked["intent"] == "check_balance"
+    assert asked["bot_text"] == REPLY
+    stamps = asked["timestamps"]
+    assert 5.0 < stamps["last_sound"] < stamps["speech_end"] <= stamps["asr_final"]
+    assert stamps["asr_final"] <= stamps["reply_ready"] <= stamps["first_audio"]
+    assert asked["barge_in"] is None
+
+    bot, rate = read_wav(out)
+    assert rate == ENGINE_RATE
+    reply_audio = bot[int(stamps["first_audio"] * rate) :]
+    heard = words(recognizer.transcribe(reply_audio).text)
+    for word in ("your", "balance", "anything", "else"):
+        assert word in heard, heard
+    assert "120" in " ".join(heard) or "hundred" in heard, heard
+    greeting = words(recognizer.transcribe(bot[: int(stamps["speech_start"] * rate)]).text)
+    assert "help" in greeting and "calling" in greeting, greeting
+
+
+def test_the_caller_wav_may_be_stereo_at_8_khz(tmp_path, synthesizer):
+    from voicebot.conversation.file_leg import load_caller_audio
+
+    mono = resample(synthesizer.synthesize("Hello."), synthesizer.sample_rate, 8000)
+    stereo = np.stack([mono, mono], axis=1).astype("<i2")
+    path = tmp_path / "stereo.wav"
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(stereo.tobytes())
+    audio = load_caller_audio(path)
+    assert audio.dtype == np.int16
+    assert abs(len(audio) - 2 * len(mono)) <= 2
