@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from voicebot.dialog.runtime import YamlDialog
 
 log = logging.getLogger(__name__)
+CALLER_REQUEST = "caller request"
 MAX_HOPS = 50  # state changes in one turn; more means states loop without asking the caller
 
 
@@ -77,7 +78,7 @@ class YamlDialogSession:
         self._counters: dict[str, int] = {}
         self._last_prompt: Say | None = None
         self._goto: str | None = None
-        self._reason = "caller request"
+        self._reason = CALLER_REQUEST
         self._recovering = False
 
     # ---- protocol ------------------------------------------------------------------------------
@@ -184,7 +185,8 @@ class YamlDialogSession:
 
     async def _intent_text(self, text: str) -> AsyncIterator[Action]:
         state = self._state()
-        expected = [i for i in state.expect if i not in ("yes", "no")] + list(self.spec.global_)
+        wanted = [i for i in state.expect if i not in ("yes", "no")] + list(self.spec.global_)
+        expected = list(dict.fromkeys(wanted))
         intent = await self._understand(text, expected)
         transition = state.expect.get(intent or "") or self.spec.global_.get(intent or "")
         if transition is None and ("yes" in state.expect or "no" in state.expect):
@@ -529,7 +531,7 @@ class YamlDialogSession:
             intent=self.topic,
             slots=visible_slots(self.slots, self.spec.slots),
             transcript=self.transcript,
-            reason=reason or self._reason,
+            reason=self._reason if self._reason != CALLER_REQUEST else (reason or CALLER_REQUEST),
         )
         return Transfer(target, context)
 

@@ -62,7 +62,11 @@ def _as_time(value: Any) -> dt.time:
     if isinstance(value, dt.time):
         return value
     text = str(value)
-    return dt.datetime.fromisoformat(text).time() if "T" in text or " " in text else dt.time.fromisoformat(text)
+    return (
+        dt.datetime.fromisoformat(text).time()
+        if "T" in text or " " in text
+        else dt.time.fromisoformat(text)
+    )
 
 
 def _say_time(value: Any) -> str:
