@@ -80,6 +80,8 @@ _WEEKDAY_NEXT_WEEK = re.compile(
 _DAY_OF_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b(?: of (this|next) month\b)?")
 _MONTH_NAME = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 _CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2})(?: ?([ap]m))?|\b(\d{1,2}) ?([ap]m)\b")
+# "at two" inside a longer phrase ("the fifth at two"), not "at 2nd"
+_AT_HOUR = re.compile(r"\b(?:at|around|about) (\d{1,2})\b(?! ?(?:st|nd|rd|th)\b)")
 _BARE_HOUR = re.compile(r"^(?:at |around |about )?(\d{1,2})$")
 _TOKEN = re.compile(r"\d{1,2}:\d{2}|[a-z0-9']+")
 
@@ -182,21 +184,28 @@ def _day_of_month(today: date, day: int, which: str | None, prefer: str) -> date
         return None
 
 
+def _find_time(spoken: str) -> tuple[str, bool, int, int] | None:
+    """(clock phrase for dateparser, whether am/pm was said, span in `spoken`) of the first
+    clock time in already normalized text."""
+    if match := _CLOCK_TIME.search(spoken):
+        return match.group(0), bool(match.group(3) or match.group(5)), match.start(), match.end()
+    hour = _AT_HOUR.search(spoken) or _BARE_HOUR.match(spoken.strip())
+    if hour is None or not 0 < int(hour.group(1)) <= 12:
+        return None
+    if hour.re is _BARE_HOUR:
+        return f"{hour.group(1)}:00", False, 0, len(spoken)
+    return f"{hour.group(1)}:00", False, hour.start(), hour.end()
+
+
 def extract_time(
     text: str, now: datetime, *, business_hours: bool = True
 ) -> tuple[time, str] | None:
     """The clock time the caller means. With `business_hours`, an hour from 1 to 7 said without
     am/pm ("at three") is taken as afternoon, as callers booking or asking for a call back mean."""
-    spoken = normalize_spoken_time(text)
-    match = _CLOCK_TIME.search(spoken)
-    if match is None:
-        bare = _BARE_HOUR.match(spoken.strip())
-        if bare is None or not 0 < int(bare.group(1)) <= 12:
-            return None
-        phrase = f"{bare.group(1)}:00"
-    else:
-        phrase = match.group(0)
-    has_meridiem = bool(match and (match.group(3) or match.group(5)))
+    found = _find_time(normalize_spoken_time(text))
+    if found is None:
+        return None
+    phrase, has_meridiem = found[0], found[1]
     parsed = dateparser.parse(phrase, languages=["en"], settings=_settings(now, "current_period"))
     if parsed is None:
         return None
@@ -216,8 +225,9 @@ def extract_datetime(
         return None
     clock, time_phrase = found_time
     spoken = normalize_spoken_time(text)
-    for pattern in (_CLOCK_TIME,):
-        spoken = pattern.sub(" ", spoken)
+    span = _find_time(spoken)
+    if span is not None:  # the date is read from what is left once the time is taken out
+        spoken = spoken[: span[2]] + " " + spoken[span[3] :]
     found_date = extract_date(spoken, now)
     if found_date is not None:
         day, date_phrase = found_date

@@ -1,0 +1,140 @@
+"""NLU quality and speed on the labelled sets in tests/fixtures/nlu/: intent accuracy (with
+ASR-style errors), out-of-domain rejection, digit-string and date accuracy, time per utterance,
+training time."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.figures import Figure
+from voicebot.nlu import NO_MATCH, NluPipeline, NluTrainingData, extract_entity, load_rasa_nlu
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "nlu"
+
+
+def load_yaml(name: str) -> Any:
+    return yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def training_data(files: list[str]) -> NluTrainingData:
+    data = NluTrainingData()
+    for name in files:
+        data = data.merge(load_rasa_nlu(FIXTURES / name))
+    return data
+
+
+def intent_results(eval_file: str, pipelines: dict[str, NluPipeline]) -> tuple[int, int, int, int]:
+    """(in-domain correct, in-domain total, out-of-domain rejected, out-of-domain total)."""
+    correct = total = rejected = ood = 0
+    for dialog, section in load_yaml(eval_file).items():
+        pipeline = pipelines[dialog]
+        for intent, utterances in section["utterances"].items():
+            for text in utterances:
+                total += 1
+                correct += pipeline.parse(text).intent == intent
+        for text in section.get("no_match", []):
+            ood += 1
+            rejected += pipeline.parse(text).intent == NO_MATCH
+    return correct, total, rejected, ood
+
+
+def digits_accuracy() -> tuple[int, int]:
+    cases = load_yaml("digits_eval.yaml")
+    now = datetime(2026, 3, 4, 15, 0)
+    right = 0
+    for text, expected in cases:
+        entity = extract_entity("digits", str(text), now=now)
+        right += entity is not None and entity.value == expected
+    return right, len(cases)
+
+
+def render(slot_type: str, value: Any) -> str:
+    if slot_type == "date":
+        return value.isoformat()
+    if slot_type == "time":
+        return value.strftime("%H:%M")
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def dates_accuracy() -> tuple[int, int]:
+    spec = load_yaml("dates_eval.yaml")
+    now = datetime.fromisoformat(spec["now"])
+    right = 0
+    for slot_type, text, expected in spec["cases"]:
+        entity = extract_entity(slot_type, str(text), now=now, tz=spec["tz"])
+        right += entity is not None and render(slot_type, entity.value) == expected
+    return right, len(spec["cases"])
+
+
+def percent(right: int, total: int) -> str:
+    return f"{100 * right / total:.1f} % ({right}/{total})"
+
+
+def run() -> list[Figure]:
+    sections = load_yaml("intent_eval.yaml")
+    pipelines: dict[str, NluPipeline] = {}
+    train_seconds = []
+    for dialog, section in sections.items():
+        data = training_data(section["training"])
+        started = time.perf_counter()
+        pipelines[dialog] = NluPipeline(data, threshold=0.5, faq_threshold=0.45)  # uncached
+        train_seconds.append(time.perf_counter() - started)
+
+    correct, total, rejected, ood = intent_results("intent_eval.yaml", pipelines)
+    hold_correct, hold_total, hold_rejected, hold_ood = intent_results(
+        "intent_holdout.yaml", pipelines
+    )
+    digits_right, digits_total = digits_accuracy()
+    dates_right, dates_total = dates_accuracy()
+
+    texts = [
+        (dialog, text)
+        for dialog, section in sections.items()
+        for utterances in section["utterances"].values()
+        for text in utterances
+    ]
+    for dialog, text in texts[:20]:  # warm up caches before timing
+        pipelines[dialog].parse(text)
+    durations_ms = []
+    for _ in range(5):
+        for dialog, text in texts:
+            started = time.perf_counter()
+            pipelines[dialog].parse(text)
+            durations_ms.append((time.perf_counter() - started) * 1000)
+    durations_ms.sort()
+    p50 = statistics.median(durations_ms)
+    p99 = durations_ms[int(0.99 * (len(durations_ms) - 1))]
+    accuracy = correct / total
+    return [
+        Figure(
+            "intent accuracy, dev set with ASR errors",
+            percent(correct, total),
+            ">= 95 %",
+            accuracy >= 0.95,
+        ),
+        Figure(
+            "intent accuracy, held-out set (never tuned on)",
+            percent(hold_correct, hold_total),
+            ">= 95 %",
+            hold_correct / hold_total >= 0.95,
+        ),
+        Figure(
+            "out-of-domain rejected (no_match)", percent(rejected + hold_rejected, ood + hold_ood)
+        ),
+        Figure("digit strings accuracy", percent(digits_right, digits_total)),
+        Figure("date/time accuracy", percent(dates_right, dates_total)),
+        Figure("NLU parse p50 per utterance", f"{p50:.2f} ms"),
+        Figure("NLU parse p99 per utterance", f"{p99:.2f} ms", "<= 5 ms", p99 <= 5.0),
+        Figure(
+            "training one dialog (slowest of 3)",
+            f"{max(train_seconds):.2f} s",
+            "<= 2 s",
+            max(train_seconds) <= 2.0,
+        ),
+    ]
