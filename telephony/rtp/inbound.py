@@ -37,6 +37,7 @@ class InboundMedia:
         self.statistics: ReceiverStatistics | None = None
         self.ignored_packets = 0  # payload types we did not negotiate (comfort noise, video, ...)
         self._resampler = StreamResampler(codec.clock_rate, output_rate)
+        self._resampler.prime(self.jitter.samples_per_packet)  # one whole frame per tick
         self._framer = Framer(output_rate)
         self._last_audio: np.ndarray | None = None
         self._concealed = 0

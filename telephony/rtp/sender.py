@@ -13,10 +13,8 @@ PACKET_MS = 20
 
 
 class RtpSender:
-    """Numbers packets from random initial sequence and timestamp (RFC 3550), one every 20 ms.
-
-    The resampler's filter delay holds back the first frame: the first call returns no packet,
-    every later call one.
+    """Numbers packets from random initial sequence and timestamp (RFC 3550): one 20 ms frame in,
+    one packet out (the resampler is primed, so its filter delay is a few ms of leading silence).
     """
 
     def __init__(
@@ -49,6 +47,7 @@ class RtpSender:
     def audio(self, frame: AudioFrame) -> list[RtpPacket]:
         if self._resampler is None or self._resampler.from_rate != frame.sample_rate:
             self._resampler = StreamResampler(frame.sample_rate, self.codec.clock_rate)
+            self._resampler.prime(len(frame.samples))  # one packet per frame from the first
         packets = []
         for chunk in self._framer.push(self._resampler.process(frame.samples)):
             payload = self.codec.encode(chunk.samples)

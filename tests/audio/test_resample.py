@@ -35,6 +35,16 @@ def test_streaming_20ms_chunks_is_steady_and_keeps_the_tone(from_rate, to_rate):
     assert abs(rms_dbfs(middle) - rms_dbfs(signal)) < 0.2
 
 
+@pytest.mark.parametrize(("from_rate", "to_rate"), [(8000, 16000), (16000, 8000), (48000, 16000)])
+def test_a_primed_stream_gives_one_whole_chunk_per_chunk_from_the_start(from_rate, to_rate):
+    stream = StreamResampler(from_rate, to_rate)
+    stream.prime(from_rate // 50)
+    signal = tone(440, 0.2, from_rate)
+    chunk = from_rate // 50
+    sizes = [len(stream.process(signal[i : i + chunk])) for i in range(0, len(signal), chunk)]
+    assert sizes == [to_rate // 50] * 10
+
+
 def test_same_rate_is_a_copy():
     signal = tone(300, 0.1, 16000)
     assert np.array_equal(resample(signal, 16000, 16000), signal)

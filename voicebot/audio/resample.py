@@ -59,6 +59,20 @@ class StreamResampler:
             return chunk.copy()
         return self._stream.resample_chunk(chunk)
 
+    def prime(self, chunk_size: int) -> None:
+        """Fill the filter with silence so every later chunk of `chunk_size` comes out whole.
+
+        Real-time callers (RTP, playout) want exactly one output frame per input frame from the
+        start; the filter delay then shows as a few ms of leading silence instead of short chunks.
+        """
+        if self._stream is None:
+            return
+        whole = round(chunk_size * self.to_rate / self.from_rate)
+        silence = np.zeros(chunk_size, dtype=np.int16)
+        for _ in range(20):
+            if len(self._stream.resample_chunk(silence)) == whole:
+                return
+
     def flush(self) -> np.ndarray:
         """The samples still held in the filter; the stream starts afresh afterwards."""
         if self._stream is None:
