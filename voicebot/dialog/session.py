@@ -188,12 +188,15 @@ class YamlDialogSession:
         wanted = [i for i in state.expect if i not in ("yes", "no")] + list(self.spec.global_)
         expected = list(dict.fromkeys(wanted))
         intent = await self._understand(text, expected)
-        transition = state.expect.get(intent or "") or self.spec.global_.get(intent or "")
+        # the state's own intents first, then a plain yes or no, then the global intents
+        transition = state.expect.get(intent or "")
         if transition is None and ("yes" in state.expect or "no" in state.expect):
             answer = self._yes_no(text)
             transition = state.expect.get(answer or "")
             if transition is not None:
                 self.intent, self.confidence = answer, 1.0
+        if transition is None:
+            transition = self.spec.global_.get(intent or "")
         if transition is not None:
             async for action in self._take(transition):
                 yield action
