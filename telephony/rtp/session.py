@@ -73,7 +73,7 @@ class RtpSession:
     def __init__(self, config: RtpSessionConfig | None = None, clock: PacingClock | None = None):
         self.config = config or RtpSessionConfig()
         self.clock = clock or MonotonicPacingClock()
-        self.remote: Address | None = self.config.remote
+        self._remote: Address | None = self.config.remote
         self.stats = RtpSessionStats()
         self.sender = RtpSender(self.config.codec, self.config.dtmf_payload_type)
         self.media = InboundMedia(
@@ -95,6 +95,17 @@ class RtpSession:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    @property
+    def remote(self) -> Address | None:
+        """Where packets go; with `symmetric`, the source of the first RTP packet received."""
+        return self._remote
+
+    @remote.setter
+    def remote(self, address: Address | None) -> None:
+        """Set from SDP (offer, answer or re-INVITE); symmetric RTP latches anew afterwards."""
+        self._remote = address
+        self._latched = False
 
     @property
     def local_address(self) -> Address:
@@ -140,7 +151,7 @@ class RtpSession:
                 return
 
     def _datagram(self, data: bytes, addr: Address) -> None:
-        if self._latched and addr != self.remote:
+        if self._latched and addr != self._remote:
             self.stats.foreign += 1
             return
         if is_rtcp(data):
@@ -153,7 +164,7 @@ class RtpSession:
             log.debug("malformed RTP from %s: %s", addr, exc)
             return
         if self.config.symmetric and not self._latched:
-            self.remote = addr
+            self._remote = addr
             self._latched = True
         self.stats.packets_received += 1
         for digit in self.media.receive(packet, self.clock.now()):
@@ -205,10 +216,10 @@ class RtpSession:
     def _send(self, data: bytes) -> None:
         if self._transport is None:
             raise RtpNotStarted("RTP session has no socket yet: call start() first")
-        if self.remote is None:
+        if self._remote is None:
             self.stats.unsent += 1
             return
-        self._transport.sendto(data, self.remote)
+        self._transport.sendto(data, self._remote)
         self.stats.packets_sent += 1
 
     async def _rtcp(self) -> None:
@@ -218,9 +229,9 @@ class RtpSession:
         while True:
             await self.clock.sleep_until(start + interval * self.config.rtcp_interval_s)
             interval += 1
-            if self.remote is None or self._transport is None:
+            if self._remote is None or self._transport is None:
                 continue
-            self._transport.sendto(bytes(self.rtcp_report()), self.remote)
+            self._transport.sendto(bytes(self.rtcp_report()), self._remote)
             self.stats.rtcp_sent += 1
 
     def rtcp_report(self) -> SenderReport | ReceiverReport:

@@ -9,6 +9,8 @@ from telephony.leg import DtmfDigit
 from telephony.rtp import PCMA, PCMU, RtpPacer, RtpPacket, RtpSession, RtpSessionConfig
 from voicebot.audio import AudioFrame, frames_from_pcm
 
+LOCAL = ("127.0.0.1", 0)
+
 
 def _tone(freq: float, seconds: float, rate: int = 16000) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
@@ -94,24 +96,24 @@ async def test_rtcp_reports_flow_over_the_rtp_port():
         assert b.last_remote_report is not None and b.last_remote_report.packet_count == 5
 
 
-async def test_malformed_and_foreign_packets_are_counted_not_raised():
-    async with RtpSession(RtpSessionConfig(rtcp_interval_s=None)) as bot:
-        loop = asyncio.get_running_loop()
-        transport, _ = await loop.create_datagram_endpoint(
-            asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)
-        )
-        other, _ = await loop.create_datagram_endpoint(
-            asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)
-        )
-        try:
-            transport.sendto(b"\x00garbage", bot.local_address)
-            transport.sendto(bytes(RtpPacket(0, 1, 0, 9, b"\xff" * 160)), bot.local_address)
-            other.sendto(bytes(RtpPacket(0, 1, 0, 10, b"\xff" * 160)), bot.local_address)
-            await _wait_for(
-                lambda: bot.stats.malformed + bot.stats.packets_received + bot.stats.foreign == 3,
-                1.0,
-            )
-        finally:
-            transport.close()
-            other.close()
-    assert (bot.stats.malformed, bot.stats.packets_received, bot.stats.foreign) == (1, 1, 1)
+async def test_malformed_and_foreign_packets_are_counted_and_remote_can_relatch():
+    loop = asyncio.get_running_loop()
+    first, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol, local_addr=LOCAL)
+    second, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol, local_addr=LOCAL)
+    try:
+        async with RtpSession(RtpSessionConfig(rtcp_interval_s=None)) as bot:
+            first.sendto(b"\x00garbage", bot.local_address)
+            first.sendto(bytes(RtpPacket(0, 1, 0, 9, b"\xff" * 160)), bot.local_address)
+            await _wait_for(lambda: bot.stats.packets_received == 1, 1.0)
+            second.sendto(bytes(RtpPacket(0, 1, 0, 10, b"\xff" * 160)), bot.local_address)
+            await _wait_for(lambda: bot.stats.foreign == 1, 1.0)
+            assert bot.stats.malformed == 1
+            assert bot.remote == first.get_extra_info("sockname")
+
+            bot.remote = None  # a re-INVITE moved the media: latch onto the next source
+            second.sendto(bytes(RtpPacket(0, 2, 160, 10, b"\xff" * 160)), bot.local_address)
+            await _wait_for(lambda: bot.remote is not None, 1.0)
+            assert bot.remote == second.get_extra_info("sockname")
+    finally:
+        first.close()
+        second.close()
