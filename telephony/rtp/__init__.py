@@ -17,6 +17,7 @@ from telephony.rtp.rtcp import (
     SenderReport,
     ntp_timestamp,
     parse_rtcp,
+    sdes_cname,
 )
 from telephony.rtp.sender import RtpSender
 from telephony.rtp.session import RtpSession, RtpSessionConfig, RtpSessionStats
@@ -59,6 +60,7 @@ __all__ = [
     "is_rtcp",
     "ntp_timestamp",
     "parse_rtcp",
+    "sdes_cname",
     "seq_delta",
     "timestamp_delta",
 ]

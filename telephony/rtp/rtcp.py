@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from telephony.rtp.packet import RtpPacket, timestamp_delta
 
-SR, RR = 200, 201
+SR, RR, SDES = 200, 201, 202
+CNAME = 1
 NTP_EPOCH_OFFSET = 2_208_988_800  # seconds from 1900-01-01 (NTP) to 1970-01-01 (Unix)
 
 
@@ -98,6 +99,14 @@ def _packet(packet_type: int, count: int, body: bytes) -> bytes:
     if count > 31:
         raise ValueError(f"an RTCP packet holds at most 31 report blocks, got {count}")
     return struct.pack("!BBH", 0x80 | count, packet_type, len(body) // 4) + body
+
+
+def sdes_cname(ssrc: int, cname: str) -> bytes:
+    """An SDES packet with one CNAME item: RFC 3550 wants one in every compound RTCP packet."""
+    text = cname.encode()[:255]
+    chunk = struct.pack("!IBB", ssrc, CNAME, len(text)) + text + b"\x00"  # end of item list
+    chunk += bytes(-len(chunk) % 4)
+    return _packet(SDES, 1, chunk)
 
 
 def parse_rtcp(data: bytes) -> list[RtcpPacket]:

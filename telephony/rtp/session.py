@@ -6,7 +6,7 @@
         event = await rtp.receive()        # a 16 kHz AudioFrame every 20 ms, or a DtmfDigit
 
 The session owns two tasks, started by start() and ended by close(): the inbound playout tick
-(start + n x 20 ms on the injected clock) and the RTCP reporter.
+(start + n x 20 ms on the injected clock) and, with rtcp-mux negotiated, the RTCP reporter.
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ from telephony.rtp.errors import RtpNotStarted, RtpSessionClosed
 from telephony.rtp.inbound import InboundMedia
 from telephony.rtp.inbound_queue import InboundEvent, InboundQueue
 from telephony.rtp.packet import RtpPacket, is_rtcp
-from telephony.rtp.rtcp import ReceiverReport, SenderReport, ntp_timestamp, parse_rtcp
+from telephony.rtp.rtcp import (
+    ReceiverReport,
+    SenderReport,
+    ntp_timestamp,
+    parse_rtcp,
+    sdes_cname,
+)
 from telephony.rtp.sender import PACKET_MS, RtpSender
 from voicebot.audio import AudioFrame
 
@@ -43,7 +49,10 @@ class RtpSessionConfig:
     jitter_capacity: int = 8  # packets: also the most latency the jitter buffer may add
     jitter_prefetch: int = 2
     inbound_queue_frames: int = 100  # 2 s of audio; beyond it the oldest is dropped
-    rtcp_interval_s: float | None = 5.0  # over rtcp-mux (same port); None: no RTCP sent
+    # RTCP goes out on the RTP port (rtcp-mux, RFC 5761): set this only when SDP negotiated
+    # a=rtcp-mux; None sends none. Inbound RTCP on the RTP port is always understood.
+    rtcp_interval_s: float | None = None
+    cname: str = "voicebot"
 
 
 @dataclass(slots=True)
@@ -70,7 +79,9 @@ class _Protocol(asyncio.DatagramProtocol):
 
 
 class RtpSession:
-    def __init__(self, config: RtpSessionConfig | None = None, clock: PacingClock | None = None):
+    def __init__(
+        self, config: RtpSessionConfig | None = None, clock: PacingClock | None = None
+    ) -> None:
         self.config = config or RtpSessionConfig()
         self.clock = clock or MonotonicPacingClock()
         self._remote: Address | None = self.config.remote
@@ -231,7 +242,8 @@ class RtpSession:
             interval += 1
             if self._remote is None or self._transport is None:
                 continue
-            self._transport.sendto(bytes(self.rtcp_report()), self._remote)
+            compound = bytes(self.rtcp_report()) + sdes_cname(self.sender.ssrc, self.config.cname)
+            self._transport.sendto(compound, self._remote)
             self.stats.rtcp_sent += 1
 
     def rtcp_report(self) -> SenderReport | ReceiverReport:

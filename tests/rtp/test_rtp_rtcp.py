@@ -8,12 +8,14 @@ from telephony.rtp import (
     RtpPacket,
     SenderReport,
     parse_rtcp,
+    sdes_cname,
 )
 
 BLOCK = ReportBlock(0x11223344, 25, 1234, 0x0001_0005, 88, 0xAABBCCDD, 65536)
 # An SR with one block followed by an SDES (CNAME "bot"): a typical compound RTCP datagram
+SDES_BOT = bytes.fromhex("81ca0003 01020304 0103626f 74000000")
 COMPOUND = bytes(SenderReport(0x01020304, 0xE1E2E3E4_00010000, 160000, 50, 8000, (BLOCK,)))
-COMPOUND += bytes.fromhex("81ca0003 01020304 0103626f 74000000")
+COMPOUND += SDES_BOT
 
 
 def test_compound_packet_parses_and_rebuilds():
@@ -22,6 +24,11 @@ def test_compound_packet_parses_and_rebuilds():
     assert sender.reports == (BLOCK,)
     assert (sender.packet_count, sender.octet_count, sender.rtp_timestamp) == (50, 8000, 160000)
     assert bytes(sender) + sdes.data == COMPOUND
+
+
+def test_sdes_cname_matches_the_wire_form():
+    assert sdes_cname(0x01020304, "bot") == SDES_BOT
+    assert len(sdes_cname(1, "voicebot")) % 4 == 0
 
 
 def test_receiver_report_round_trip_with_negative_cumulative_loss():
