@@ -125,11 +125,30 @@ class RtpSession:
         host, port = self._transport.get_extra_info("sockname")[:2]
         return host, port
 
-    async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        self._transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Protocol(self), local_addr=(self.config.bind_host, self.config.bind_port)
+    async def bind(self) -> Address:
+        """Open the UDP socket (once) and return its address: SIP needs the port for its SDP
+        before offer/answer has chosen the codec."""
+        if self._transport is None:
+            loop = asyncio.get_running_loop()
+            self._transport, _ = await loop.create_datagram_endpoint(
+                lambda: _Protocol(self), local_addr=(self.config.bind_host, self.config.bind_port)
+            )
+        return self.local_address
+
+    def set_codec(self, codec: G711Codec, dtmf_payload_type: int | None) -> None:
+        """Switch to what offer/answer chose; our SSRC, sequence and timestamp carry on."""
+        old = self.sender
+        self.sender = RtpSender(codec, dtmf_payload_type, old.ssrc, old.sequence, old.timestamp)
+        self.sender.packet_count, self.sender.octet_count = old.packet_count, old.octet_count
+        self.media = InboundMedia(
+            codec, dtmf_payload_type, self.config.jitter_capacity, self.config.jitter_prefetch
         )
+
+    async def start(self) -> None:
+        """Bind if needed and start the playout tick (and RTCP); inbound frames flow from now."""
+        if self._tasks:
+            return
+        await self.bind()
         self._tasks.append(asyncio.create_task(self._playout(), name="rtp-playout"))
         if self.config.rtcp_interval_s:
             self._tasks.append(asyncio.create_task(self._rtcp(), name="rtp-rtcp"))
