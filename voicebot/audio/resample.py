@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import soxr
 
-SUPPORTED_RATES = (8_000, 16_000, 22_050, 24_000, 48_000)
+SUPPORTED_RATES = (8_000, 16_000, 22_050, 24_000, 48_000)  # the rates of our wires and voices;
+# soxr converts between any two rates, so others (44.1 kHz WAV files) work as well
 
 
 def _check_rates(from_rate: int, to_rate: int) -> None:
     for rate in (from_rate, to_rate):
-        if rate not in SUPPORTED_RATES:
-            raise ValueError(f"unsupported sample rate {rate} Hz; supported: {SUPPORTED_RATES}")
+        if not rate > 0:
+            raise ValueError(f"sample rate must be a positive number of Hz, got {rate!r}")
 
 
 def _as_int16(samples: np.ndarray) -> np.ndarray:
