@@ -110,3 +110,12 @@ async def test_refer_carries_the_context_and_ends_the_call(tmp_path):
         assert result.ok, result.output + result.errors
     assert results[0].accepted, results[0].detail
     assert results[0].headers["X-Voicebot-Intent"] == "billing"
+
+
+async def test_malformed_requests_are_answered_or_dropped_and_a_normal_call_still_works(tmp_path):
+    async with sip_server(wait_for_hangup) as server:
+        result = await run_sipp("uac_malformed.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+        stats = server.endpoint.stats
+        assert stats.malformed_answered >= 16
+        assert stats.malformed_dropped >= 8
