@@ -16,6 +16,7 @@ from telephony.rtp.clock import MonotonicPacingClock, PacingClock
 from voicebot.audio import ENGINE_RATE, AudioFrame, samples_per_frame
 
 FRAME_S = 0.02
+MAX_LATE_TICKS = 5  # further behind (a stalled loop): restart the schedule instead of bursting
 
 
 @dataclass(slots=True)
@@ -25,6 +26,7 @@ class PacerStats:
     silence_sent: int = 0
     dropped: int = 0  # submitted frames pushed out by newer ones (queue full)
     late_ticks: int = 0  # ticks that ran more than one frame after their deadline
+    resyncs: int = 0  # times the schedule restarted after falling MAX_LATE_TICKS behind
 
 
 class RtpPacer:
@@ -65,8 +67,13 @@ class RtpPacer:
         while ticks is None or tick < ticks:
             deadline = start + tick * FRAME_S  # from the start, so errors never accumulate
             await self.clock.sleep_until(deadline)
-            if self.clock.now() - deadline > FRAME_S:
+            lateness = self.clock.now() - deadline
+            if lateness > FRAME_S:
                 self.stats.late_ticks += 1
+            if lateness > MAX_LATE_TICKS * FRAME_S:
+                start += lateness  # a burst of stale frames would only grow the far end's buffer
+                deadline += lateness
+                self.stats.resyncs += 1
             if self._queue:
                 self._send(self._queue.popleft())
                 self.stats.frames_sent += 1

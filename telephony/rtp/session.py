@@ -121,7 +121,7 @@ class RtpSession:
     @property
     def local_address(self) -> Address:
         if self._transport is None:
-            raise RtpNotStarted("RTP session has no socket yet: call start() first")
+            raise RtpNotStarted("RTP session has no socket yet: call bind() or start() first")
         host, port = self._transport.get_extra_info("sockname")[:2]
         return host, port
 

@@ -49,3 +49,30 @@ async def test_a_full_queue_drops_the_oldest_and_clear_empties_it():
     assert [int(f.samples[0]) for f in got] == [2, 3, 0]
     pacer.submit(AudioFrame(np.ones(320, np.int16)))
     assert pacer.clear() == 1
+
+
+class _StallingClock(FakeClock):
+    """A clock whose sleeps overshoot once by 300 ms, like an event loop blocked by CPU work."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stall_at = 0.1
+
+    async def sleep_until(self, deadline: float) -> None:
+        await super().sleep_until(deadline)
+        if self.stall_at is not None and self.now() >= self.stall_at:
+            self.stall_at = None
+            self._now += 0.3
+
+
+async def test_after_a_stall_the_pacer_restarts_its_schedule_instead_of_bursting():
+    clock = _StallingClock()
+    sent_at: list[float] = []
+    pacer = RtpPacer(lambda frame: sent_at.append(clock.now()), clock)
+    task = asyncio.create_task(pacer.run(ticks=20))
+    await clock.advance(1.0)
+    await task
+    gaps = np.diff(sent_at)
+    assert pacer.stats.resyncs == 1
+    assert np.count_nonzero(gaps < 0.019) == 0  # no back-to-back burst
+    assert np.allclose(gaps[gaps < 0.1], 0.02)
