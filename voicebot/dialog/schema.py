@@ -29,6 +29,7 @@ SlotType = Literal[
 ]
 DTMF_KEYS = frozenset("0123456789*#ABCD")
 BUILTIN_VARIABLES = ("caller", "called", "call_id")
+HINT_MARK = " || hint: "  # separates a validator's message from its hint
 
 
 class _Strict(BaseModel):
@@ -162,9 +163,13 @@ class ActionSpec(_Strict):
     @model_validator(mode="after")
     def _one_verb(self) -> ActionSpec:
         present = [verb for verb in VERBS if self.verb_value(verb) not in (None, False)]
-        if len(present) != 1:
-            found = ", ".join(present) or "none"
-            raise ValueError(f"a step needs exactly one of {', '.join(VERBS)} (found: {found})")
+        if len(present) > 1:
+            raise ValueError(
+                f"a step may do one thing, this one has {', '.join(present)}"
+                f"{HINT_MARK}write each as its own '- ' step"
+            )
+        if not present:
+            raise ValueError(f"a step does nothing{HINT_MARK}use one of {', '.join(VERBS)}")
         return self
 
     def verb_value(self, verb: str) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from voicebot.dialog.errors import Problem
-from voicebot.dialog.schema import DialogSpec
+from voicebot.dialog.schema import HINT_MARK, DialogSpec
 from voicebot.dialog.yamlnodes import Path, YamlDocument
 
 
@@ -58,12 +58,17 @@ def _is_wrapper(part: Any) -> bool:
     return part in ("entries", "goto", "examples", "to", "function-before[convert(), ...]")
 
 
+_SECTION_ITEMS = {
+    "states": "state", "slots": "slot", "webhooks": "webhook", "intents": "intent", "global": "global intent",
+}  # fmt: skip
+
+
 def _where(path: Path) -> str:
     if not path:
         return "the dialog"
-    if path[0] == "states" and len(path) >= 2:
+    if path[0] in _SECTION_ITEMS and len(path) >= 2:
         rest = ".".join(str(p) for p in path[2:])
-        return f"state '{path[1]}'" + (f" at {rest}" if rest else "")
+        return f"{_SECTION_ITEMS[str(path[0])]} '{path[1]}'" + (f" at {rest}" if rest else "")
     return "'" + ".".join(str(p) for p in path) + "'"
 
 
@@ -87,6 +92,9 @@ def _problem(error: Any, doc: YamlDocument, file: str) -> Problem:
         return Problem(
             file, pos.line, pos.column, f"{_where(path)} is missing '{key}'", f"add '{key}:'"
         )
+    if kind == "value_error" and HINT_MARK in message:
+        message, hint = message.split(HINT_MARK, 1)
+        return Problem(file, pos.line, pos.column, f"{_where(path)}: {message}", hint)
     value = error.get("input")
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
     hint = _type_hint(kind)
