@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     no_input_timeout: float = 6.0
+    demo_backend: bool = Field(
+        True, description="serve the demo bank backend at /demo/bank for dialogs/bank.yaml"
+    )
     asr: AsrSettings = AsrSettings()
     tts: TtsSettings = TtsSettings()
     vad: VadSettings = VadSettings()

@@ -8,8 +8,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from voicebot import __version__
-from voicebot.api import events_ws, webrtc
+from voicebot.api import events_ws, history, webrtc
 from voicebot.api.runtime import AppRuntime
+from voicebot.dialog.demo_bank import create_demo_bank_router
 from voicebot.web import WEB_DIR
 
 
@@ -33,6 +34,9 @@ def create_app(runtime: AppRuntime) -> FastAPI:
     # routers: one line each, added by the parts that own them
     app.include_router(webrtc.router)
     app.include_router(events_ws.router)
+    app.include_router(history.router)
+    if runtime.settings.demo_backend:
+        app.include_router(create_demo_bank_router())
 
     # the web page; keep this mount last: it matches every path no route above took
     app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")

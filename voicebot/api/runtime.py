@@ -18,6 +18,7 @@ class AppRuntime:
     calls: Any = None  # voicebot.api.calls.CallRegistry
     sip_address: str | None = None  # "127.0.0.1:5060" once the SIP server listens
     model_info: dict[str, str] = field(default_factory=dict)
+    store: Any = None  # voicebot.store.CallStore: finished calls
 
     def dialog(self, name: str | None) -> Dialog:
         key = name or self.default_dialog

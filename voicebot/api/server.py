@@ -1,0 +1,157 @@
+"""`voicebot serve`: one process answering SIP and WebRTC calls and serving the web page and REST API.
+
+Start-up order matters: dialogs are checked first (a broken dialog refuses the whole server with the
+checker's messages, before any model loads), then the models load once and the dialogs' static
+prompts are synthesized into the TTS cache, then SIP and HTTP start listening. Shutdown runs the
+other way: stop taking calls, end the live ones, close the pools.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import uvicorn
+
+from telephony.leg import CallLeg
+from voicebot.api.app import create_app
+from voicebot.api.calls import CallRegistry, CallRunner, EventSink, conversation_runner
+from voicebot.api.dialogs import dialog_paths, load_dialogs
+from voicebot.api.runtime import AppRuntime
+from voicebot.settings import Settings
+from voicebot.store import CallStore, StoreError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    sip: bool = True  # answer SIP on settings.sip.host:port
+
+
+def backend_variables(settings: Settings) -> dict[str, str]:
+    """Dialog variables the server provides: the demo backend lives on this server's own port."""
+    return {"backend_url": f"http://{settings.http_host}:{settings.http_port}/demo/bank"}
+
+
+def storing_runner(runner: CallRunner, store: CallStore) -> CallRunner:
+    """Save each call's record when it ends; a database failure is logged, never fatal to calls."""
+
+    async def run(
+        leg: CallLeg, dialog_name: str, variables: Mapping[str, Any], on_event: EventSink
+    ) -> Any:
+        started = datetime.now(UTC)
+        record = await runner(leg, dialog_name, variables, on_event)
+        data = record.to_json()
+        duration = (data.get("ended_at") or data["started_at"]) - data["started_at"]
+        try:
+            await asyncio.to_thread(
+                store.save,
+                call_id=record.call_id,
+                direction=str(variables.get("direction", "inbound")),
+                transport=_transport_of(leg),
+                dialog=dialog_name,
+                remote_party=leg.remote_party,
+                started_at=started,
+                duration_s=round(duration, 3),
+                outcome=record.outcome,
+                record=data,
+            )
+        except StoreError:
+            log.exception("%s: call record not saved", record.call_id)
+        return record
+
+    return run
+
+
+def _transport_of(leg: CallLeg) -> str:
+    module = type(leg).__module__
+    for name in ("sip", "webrtc"):
+        if f"telephony.{name}" in module:
+            return name
+    return "file"
+
+
+async def serve(settings: Settings, options: ServeOptions = ServeOptions()) -> None:
+    """Run until cancelled or interrupted. Raises DialogError, ModelError or StoreError at start-up."""
+    from voicebot.conversation.services import open_services
+
+    http = httpx.AsyncClient(timeout=10.0)
+    store: CallStore | None = None
+    try:
+        dialogs = load_dialogs(
+            dialog_paths(settings.dialogs_dir, settings.dialog),
+            http=http,
+            variables=backend_variables(settings),
+        )
+        store = CallStore(settings.database_url)
+        prompts = [text for dialog in dialogs.values() for text in dialog.static_prompts()]
+        async with open_services(settings, prompts=prompts) as services:
+            runtime = AppRuntime(
+                settings=settings,
+                dialogs=dict(dialogs),
+                default_dialog=_default_name(settings),
+                services=services,
+                model_info=describe_models(settings),
+                store=store,
+            )
+            runtime.calls = CallRegistry(storing_runner(conversation_runner(runtime), store))
+            await _listen(runtime, options)
+    finally:
+        await http.aclose()
+        for dialog in locals().get("dialogs", {}).values():
+            with contextlib.suppress(Exception):
+                await dialog.aclose()
+        if store is not None:
+            store.close()
+
+
+def describe_models(settings: Settings) -> dict[str, str]:
+    asr = settings.asr
+    return {
+        "asr": f"faster-whisper {asr.model} ({asr.device}, {asr.compute_type}, {asr.workers} workers)",
+        "tts": f"piper {settings.tts.voice}",
+        "vad": f"webrtcvad (aggressiveness {settings.vad.aggressiveness})",
+    }
+
+
+def _default_name(settings: Settings) -> str:
+    from pathlib import Path
+
+    return Path(settings.dialog).stem
+
+
+async def _listen(runtime: AppRuntime, options: ServeOptions) -> None:
+    settings = runtime.settings
+    sip_server = None
+    if options.sip:
+        from voicebot.api.sip_calls import start_sip_server
+
+        sip_server = await start_sip_server(runtime)
+        runtime.sip_address = f"{sip_server.host}:{sip_server.port}"
+    config = uvicorn.Config(
+        create_app(runtime),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="info",
+        lifespan="off",
+    )
+    web = uvicorn.Server(config)
+    try:
+        log.info(
+            "voicebot serving http://%s:%s (dialogs: %s)",
+            settings.http_host,
+            settings.http_port,
+            ", ".join(sorted(runtime.dialogs)),
+        )
+        await web.serve()
+    finally:
+        if sip_server is not None:
+            await sip_server.stop()
+        await runtime.calls.close()
