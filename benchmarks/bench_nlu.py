@@ -83,7 +83,7 @@ def run() -> list[Figure]:
     for dialog, section in sections.items():
         data = training_data(section["training"])
         started = time.perf_counter()
-        pipelines[dialog] = NluPipeline(data, threshold=0.5, faq_threshold=0.45)  # uncached
+        pipelines[dialog] = NluPipeline(data)  # trains now, bypassing the cache
         train_seconds.append(time.perf_counter() - started)
 
     correct, total, rejected, ood = intent_results("intent_eval.yaml", pipelines)

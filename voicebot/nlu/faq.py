@@ -1,21 +1,28 @@
 """FAQ answers by retrieval: the stored question most similar to what the caller asked.
 
-Questions are compared by cosine similarity of TF-IDF vectors over words and character n-grams
-(robust to ASR misspellings, cheap enough to answer in about a millisecond). A Markdown file of
-`## question` headings, each followed by its answer paragraphs, is one way to write the pairs.
+Question and question-plus-answer are compared with the caller's words by cosine similarity of
+TF-IDF vectors over words and character n-grams (robust to ASR misspellings, about a millisecond
+per question asked). Stop words are dropped, and the dialog's intent examples join the corpus the
+IDF weights are fitted on, so that words every caller says weigh little even in a short FAQ. A
+Markdown file of `## question` headings, each followed by its answer paragraphs, is one way to
+write the pairs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from voicebot.nlu.errors import NluDataError
 from voicebot.nlu.text import normalize
+
+DEFAULT_FAQ_THRESHOLD = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,29 +32,47 @@ class FaqAnswer:
     score: float  # cosine similarity, 0..1
 
 
+def _content_words(text: str) -> str:
+    words = normalize(text).split()
+    kept = [word for word in words if word not in ENGLISH_STOP_WORDS]
+    return " ".join(kept or words)
+
+
 class FaqIndex:
-    def __init__(self, pairs: list[tuple[str, str]], threshold: float = 0.45) -> None:
+    """`background`: other texts of the same dialog (intent examples), used only for IDF."""
+
+    def __init__(
+        self,
+        pairs: list[tuple[str, str]],
+        threshold: float = DEFAULT_FAQ_THRESHOLD,
+        background: Iterable[str] = (),
+    ) -> None:
         self.threshold = threshold
         self._pairs = [(q, a) for q, a in pairs if normalize(q)]
         self._words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         if self._pairs:
-            questions = [normalize(q) for q, _ in self._pairs]
-            self._matrix = self._vectors(questions, fit=True)
+            questions = [_content_words(q) for q, _ in self._pairs]
+            with_answers = [_content_words(f"{q} {a}") for q, a in self._pairs]
+            corpus = questions + with_answers + [_content_words(t) for t in background]
+            self._words.fit(corpus)
+            self._chars.fit(corpus)
+            self._questions = self._vectors(questions)
+            self._with_answers = self._vectors(with_answers)
 
-    def _vectors(self, texts: list[str], *, fit: bool = False) -> csr_matrix:
-        if fit:
-            words, chars = self._words.fit_transform(texts), self._chars.fit_transform(texts)
-        else:
-            words, chars = self._words.transform(texts), self._chars.transform(texts)
+    def _vectors(self, texts: list[str]) -> csr_matrix:
+        words, chars = self._words.transform(texts), self._chars.transform(texts)
         return l2_normalize(hstack([words, chars]).tocsr())
 
     def answer(self, text: str) -> FaqAnswer | None:
         """The best answer when its question is similar enough, else None."""
-        query = normalize(text)
-        if not self._pairs or not query:
+        if not self._pairs or not normalize(text):
             return None
-        scores = (self._matrix @ self._vectors([query]).T).toarray().ravel()
+        query = self._vectors([_content_words(text)]).T
+        scores = np.maximum(
+            (self._questions @ query).toarray().ravel(),
+            (self._with_answers @ query).toarray().ravel(),
+        )
         best = int(scores.argmax())
         if scores[best] < self.threshold:
             return None

@@ -71,8 +71,13 @@ class IntentClassifier:
             _SparseFeatures(self._words, 0),
             _SparseFeatures(self._chars, len(self._words.vocabulary_)),
         )
-        self._coef_columns = np.ascontiguousarray(self._model.coef_.T)  # feature -> class scores
-        self._intercept = self._model.intercept_.copy()
+        coef, intercept = self._model.coef_, self._model.intercept_
+        if len(self.intents) == 2:
+            # A binary model scores only the second class: p = sigmoid(z) = softmax([0, z]).
+            coef = np.vstack([np.zeros_like(coef), coef])
+            intercept = np.concatenate([[0.0], intercept])
+        self._coef_columns = np.ascontiguousarray(coef.T)  # feature -> one score per intent
+        self._intercept = intercept.astype(float)
 
     def probabilities(self, text: str) -> np.ndarray:
         """One probability per intent in `self.intents`, for already normalized text."""

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from typing import ClassVar
 
 from voicebot.nlu.data_entities import DataEntityExtractor
-from voicebot.nlu.faq import FaqAnswer, FaqIndex
+from voicebot.nlu.faq import DEFAULT_FAQ_THRESHOLD, FaqAnswer, FaqIndex
 from voicebot.nlu.intent_classifier import IntentClassifier
 from voicebot.nlu.text import normalize
 from voicebot.nlu.training_data import NluTrainingData
@@ -26,17 +26,28 @@ class NluPipeline:
     _cache_lock: ClassVar[threading.Lock] = threading.Lock()
     CACHE_SIZE: ClassVar[int] = 16
 
-    def __init__(self, data: NluTrainingData, threshold: float, faq_threshold: float) -> None:
+    def __init__(
+        self,
+        data: NluTrainingData,
+        threshold: float = 0.5,
+        faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
+    ) -> None:
+        """Trains now, without the cache; prefer `NluPipeline.train`."""
         self.data = data
         self.threshold = threshold
         self._classifier = IntentClassifier(data.intents) if len(data.intents) >= 2 else None
         self._single_intent = next(iter(data.intents), None) if len(data.intents) == 1 else None
         self._entities = DataEntityExtractor(data)
-        self._faq = FaqIndex(data.faq, threshold=faq_threshold)
+        examples = [e for texts in data.intents.values() for e in texts]
+        self._faq = FaqIndex(data.faq, threshold=faq_threshold, background=examples)
 
     @classmethod
     def train(
-        cls, data: NluTrainingData, *, threshold: float = 0.5, faq_threshold: float = 0.45
+        cls,
+        data: NluTrainingData,
+        *,
+        threshold: float = 0.5,
+        faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     ) -> NluPipeline:
         """A trained pipeline for `data`, from the in-process cache when the same data was trained
         before. `threshold`: below this intent confidence, parse() says NO_MATCH. CPU-bound

@@ -1,0 +1,49 @@
+"""Shared NLU fixtures: the example dialogs' training data, trained once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voicebot.nlu import NluPipeline, NluTrainingData, load_rasa_nlu
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "nlu"
+
+
+def dialog_data(*files: str) -> NluTrainingData:
+    data = NluTrainingData()
+    for name in files:
+        data = data.merge(load_rasa_nlu(FIXTURES / name))
+    return data
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def bank_nlu() -> NluPipeline:
+    data = dialog_data("common_nlu.yml", "bank_nlu.yml")
+    faq = [
+        (
+            "What are your opening hours?",
+            "Our branches are open from nine to five, Monday to Friday.",
+        ),
+        (
+            "Where is the nearest branch?",
+            "You can find every branch on our website's branch finder.",
+        ),
+        ("How do I activate my new card?", "Use it once at any cash machine with your PIN."),
+        (
+            "Is there a fee for international transfers?",
+            "International transfers cost five dollars.",
+        ),
+    ]
+    return NluPipeline.train(data.merge(NluTrainingData(faq=faq)))
+
+
+@pytest.fixture(scope="session")
+def appointment_nlu() -> NluPipeline:
+    return NluPipeline.train(dialog_data("common_nlu.yml", "appointment_nlu.yml"))

@@ -1,0 +1,75 @@
+"""The labelled evaluation sets are big enough, honest (no training example among them) and the
+NLU does well on them. The figures themselves are printed by `make bench` (benchmarks/bench_nlu.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from voicebot.nlu import NO_MATCH, NluPipeline, extract_entity
+from voicebot.nlu.text import normalize
+
+from .conftest import dialog_data
+
+
+def load(fixtures_dir: Path, name: str) -> dict:
+    return yaml.safe_load((fixtures_dir / name).read_text(encoding="utf-8"))
+
+
+def utterances(section: dict) -> list[tuple[str, str]]:
+    return [(text, intent) for intent, texts in section["utterances"].items() for text in texts]
+
+
+@pytest.mark.parametrize("eval_file", ["intent_eval.yaml", "intent_holdout.yaml"])
+def test_no_evaluation_utterance_is_a_training_example(fixtures_dir: Path, eval_file: str) -> None:
+    for dialog, section in load(fixtures_dir, eval_file).items():
+        data = dialog_data(*section["training"])
+        trained = {normalize(e) for examples in data.intents.values() for e in examples}
+        leaked = [text for text, _ in utterances(section) if normalize(text) in trained]
+        assert leaked == [], f"{eval_file} {dialog}: training examples in the evaluation set"
+        for _, intent in utterances(section):
+            assert intent in data.intents, f"{eval_file} {dialog}: unknown intent {intent}"
+
+
+def test_held_out_set_shares_nothing_with_the_dev_set(fixtures_dir: Path) -> None:
+    dev = {
+        normalize(t)
+        for s in load(fixtures_dir, "intent_eval.yaml").values()
+        for t, _ in utterances(s)
+    }
+    held = [t for s in load(fixtures_dir, "intent_holdout.yaml").values() for t, _ in utterances(s)]
+    assert [t for t in held if normalize(t) in dev] == []
+
+
+def test_set_sizes(fixtures_dir: Path) -> None:
+    dev = load(fixtures_dir, "intent_eval.yaml")
+    assert sum(len(utterances(section)) for section in dev.values()) >= 300
+    assert len(load(fixtures_dir, "digits_eval.yaml")) >= 60
+    assert len(load(fixtures_dir, "dates_eval.yaml")["cases"]) >= 40
+
+
+def test_dev_set_intent_accuracy(fixtures_dir: Path) -> None:
+    right = total = 0
+    for section in load(fixtures_dir, "intent_eval.yaml").values():
+        pipeline = NluPipeline.train(dialog_data(*section["training"]))
+        for text, intent in utterances(section):
+            total += 1
+            right += pipeline.parse(text).intent == intent
+        rejected = sum(pipeline.parse(t).intent == NO_MATCH for t in section["no_match"])
+        assert rejected >= len(section["no_match"]) * 0.7
+    assert right / total >= 0.95
+
+
+def test_digit_and_date_sets(fixtures_dir: Path) -> None:
+    for text, expected in load(fixtures_dir, "digits_eval.yaml"):
+        entity = extract_entity("digits", str(text), now=datetime(2026, 1, 1))
+        assert entity is not None and entity.value == expected, text
+    spec = load(fixtures_dir, "dates_eval.yaml")
+    now = datetime.fromisoformat(spec["now"])
+    formats = {"date": "%Y-%m-%d", "time": "%H:%M", "datetime": "%Y-%m-%dT%H:%M"}
+    for slot_type, text, expected in spec["cases"]:
+        entity = extract_entity(slot_type, str(text), now=now, tz=spec["tz"])
+        assert entity is not None and entity.value.strftime(formats[slot_type]) == expected, text

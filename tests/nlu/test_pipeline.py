@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from voicebot.nlu import NO_MATCH, NluPipeline, NluTrainingData
+from voicebot.nlu.intent_classifier import IntentClassifier
+from voicebot.nlu.text import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what's my balance please", "check_balance"),
+        ("check my balanced", "check_balance"),  # ASR: "balance" heard as "balanced"
+        ("I lost my cart", "lost_card"),  # ASR: "card" heard as "cart"
+        ("my credit card got stolen", "lost_card"),
+        ("I'd like to speak to a person", "agent"),
+        ("could you say that again", "repeat"),
+        ("bye bye", "goodbye"),
+        ("send money to my savings account", "transfer_money"),
+        ("I forgot my pin code", "change_pin"),
+    ],
+)
+def test_parse_finds_the_intent(bank_nlu: NluPipeline, text: str, intent: str) -> None:
+    understanding = bank_nlu.parse(text)
+    assert understanding.intent == intent
+    assert understanding.matched
+    assert 0.5 <= understanding.confidence <= 1.0
+    assert understanding.text == text
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the weather like in Paris", "do you sell pizza", "the cat sat on the mat"]
+)
+def test_out_of_domain_text_is_no_match(bank_nlu: NluPipeline, text: str) -> None:
+    understanding = bank_nlu.parse(text)
+    assert understanding.intent == NO_MATCH
+    assert not understanding.matched
+    assert understanding.confidence < bank_nlu.threshold
+
+
+def test_empty_text_is_no_match_with_zero_confidence(bank_nlu: NluPipeline) -> None:
+    assert bank_nlu.parse("  ...  ").intent == NO_MATCH
+    assert bank_nlu.parse("").confidence == 0.0
+
+
+def test_expected_restricts_to_the_intents_of_the_state(appointment_nlu: NluPipeline) -> None:
+    # Asked "can you make it?", a bare "yes" means confirm; without that context it is affirm.
+    assert appointment_nlu.parse("yes").intent == "affirm"
+    in_state = appointment_nlu.parse("yes", expected={"confirm", "reschedule", "cancel", "agent"})
+    assert in_state.intent == "confirm"
+    assert in_state.confidence >= 0.5
+
+
+def test_expected_with_unknown_intents_only_gives_no_match(bank_nlu: NluPipeline) -> None:
+    assert bank_nlu.parse("check my balance", expected={"not_an_intent"}).intent == NO_MATCH
+
+
+def test_rank_lists_every_intent_best_first(bank_nlu: NluPipeline) -> None:
+    ranking = bank_nlu.rank("I lost my card")
+    assert ranking[0][0] == "lost_card"
+    assert sorted(name for name, _ in ranking) == sorted(bank_nlu.intents)
+    assert abs(sum(p for _, p in ranking) - 1.0) < 1e-9
+
+
+def test_entities_from_lookup_tables_synonyms_and_regexes(bank_nlu: NluPipeline) -> None:
+    understanding = bank_nlu.parse("move money from my saving account to checking 123456789")
+    by_type = {(e.type, e.value) for e in understanding.entities}
+    assert ("account_type", "savings") in by_type  # synonym "saving account" -> savings
+    assert ("account_type", "checking") in by_type
+    assert ("account_number", "123456789") in by_type
+    number = understanding.entity("account_number")
+    assert number is not None
+    assert understanding.text[number.start : number.end] == "123456789"
+
+
+def test_lookup_values_are_matched_fuzzily(bank_nlu: NluPipeline) -> None:
+    entity = bank_nlu.parse("balance of my checkin please").entity("account_type")
+    assert entity is not None
+    assert entity.value == "checking"
+    assert entity.text == "checkin"
+
+
+def test_training_is_cached_by_content() -> None:
+    data = NluTrainingData(intents={"a": ["alpha one", "alpha two"], "b": ["beta one", "beta two"]})
+    same = NluTrainingData(intents={"a": ["alpha one", "alpha two"], "b": ["beta one", "beta two"]})
+    other = NluTrainingData(intents={"a": ["alpha one"], "b": ["beta one", "beta two"]})
+    assert NluPipeline.train(data) is NluPipeline.train(same)
+    assert NluPipeline.train(data) is not NluPipeline.train(other)
+    assert NluPipeline.train(data, threshold=0.7) is not NluPipeline.train(data)
+
+
+def test_a_single_intent_matches_only_its_examples() -> None:
+    pipeline = NluPipeline.train(NluTrainingData(intents={"start": ["start", "let's begin"]}))
+    assert pipeline.parse("Let's begin!").intent == "start"
+    assert pipeline.parse("something else").intent == NO_MATCH
+
+
+def test_merge_appends_without_duplicates_and_later_wins() -> None:
+    first = NluTrainingData(
+        intents={"greet": ["hi"]}, synonyms={"cheque": "checking"}, regexes={"pin": r"\d{4}"}
+    )
+    second = NluTrainingData(
+        intents={"greet": ["hi", "hello"], "bye": ["bye"]},
+        regexes={"pin": r"\d{6}"},
+        faq=[("q", "a")],
+    )
+    merged = first.merge(second)
+    assert merged.intents == {"greet": ["hi", "hello"], "bye": ["bye"]}
+    assert merged.synonyms == {"cheque": "checking"}
+    assert merged.regexes == {"pin": r"\d{6}"}
+    assert merged.faq == [("q", "a")]
+    assert first.intents == {"greet": ["hi"]}  # inputs untouched
+    assert merged.content_hash() != first.content_hash()
+
+
+def test_fast_probabilities_equal_scikit_learns() -> None:
+    classifier = IntentClassifier(
+        {
+            "balance": ["what's my balance", "how much money do I have"],
+            "card": ["I lost my card", "block my card"],
+            "agent": ["talk to a person", "agent please"],
+        }
+    )
+    for text in ["check my balanced", "I lost my cart", "zzz", "agent"]:
+        fast = classifier.probabilities(normalize(text))
+        reference = classifier.sklearn_probabilities(normalize(text))
+        assert np.allclose(fast, reference, atol=1e-9)
+
+
+def test_two_intents_fast_path_equals_scikit_learn() -> None:
+    classifier = IntentClassifier({"yes": ["yes", "yeah sure"], "no": ["no", "nope not really"]})
+    for text in ["yeah", "nope", "maybe"]:
+        assert np.allclose(
+            classifier.probabilities(normalize(text)),
+            classifier.sklearn_probabilities(normalize(text)),
+            atol=1e-9,
+        )
