@@ -27,7 +27,7 @@ from telephony.sip.call import (
 from telephony.sip.digest import InboundAuth
 from telephony.sip.endpoint import SipEndpoint
 from telephony.sip.leg import SipCallLeg
-from telephony.sip.media import DiscardMedia, MediaFactory
+from telephony.sip.media import MediaFactory
 from telephony.sip.message import SipRequest
 from telephony.sip.ratelimit import RateLimit, SourceRateLimiter
 from telephony.sip.timers import LoopTimers, Timers
@@ -54,12 +54,19 @@ DEFAULT_RATE_LIMIT = RateLimit()
 class ServerOptions:
     """The less common knobs: media, time, ringing, transports."""
 
-    media_factory: MediaFactory | None = None  # default: DiscardMedia (signaling only)
+    media_factory: MediaFactory | None = None  # default: RTP (telephony.rtp.sip_media)
     timers: Timers | None = None  # default: the event loop's timers
     timer_config: TimerConfig = RFC_TIMERS
     ring_seconds: float = 0.0  # > 0: send 180 Ringing and answer after this long
     call: CallOptions = field(default_factory=CallOptions)
     tcp: bool = True
+
+
+def default_media_factory() -> MediaFactory:
+    """RTP with G.711 and RFC 4733 (imported late: telephony.rtp builds on telephony.sip.media)."""
+    from telephony.rtp.sip_media import RtpMediaSession
+
+    return RtpMediaSession.open
 
 
 class SipServer:
@@ -94,7 +101,7 @@ class SipServer:
             else None
         )
         self.auth = auth
-        self.media_factory: MediaFactory = options.media_factory or DiscardMedia.open
+        self.media_factory: MediaFactory = options.media_factory or default_media_factory()
         self.ring_seconds = options.ring_seconds
         self.call_options = options.call
         self.tcp = options.tcp

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from sip_helpers import needs_sipp, run_sipp, sip_server, wait_for_hangup
@@ -12,6 +13,7 @@ from telephony.sip.leg import SipCallLeg
 from telephony.sip.server import ServerOptions
 
 pytestmark = [needs_sipp, pytest.mark.peers]
+RFC4733_PCAPS = Path("/usr/share/sip-tester/dtmf_2833_1.pcap")
 
 
 @pytest.mark.parametrize("transport", ["u1", "t1"])
@@ -119,3 +121,21 @@ async def test_malformed_requests_are_answered_or_dropped_and_a_normal_call_stil
         stats = server.endpoint.stats
         assert stats.malformed_answered >= 16
         assert stats.malformed_dropped >= 8
+
+
+@pytest.mark.skipif(not RFC4733_PCAPS.exists(), reason="SIPp's DTMF pcaps are not installed")
+async def test_rfc4733_dtmf_over_rtp_steers_the_bot(tmp_path):
+    digits: list[str] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        async for event in leg.events():
+            if isinstance(event, DtmfDigit):
+                digits.append(event.digit)
+                if len(digits) == 2:
+                    await leg.hangup("got the digits")
+                    return
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_rfc4733_dtmf.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+    assert digits == ["1", "9"]
