@@ -12,9 +12,10 @@ import contextlib
 import shutil
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import uvicorn
@@ -25,6 +26,7 @@ from voicebot.api.runtime import AppRuntime
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+T = TypeVar("T")
 ARTIFACTS = Path(__file__).resolve().parents[1] / ".artifacts"
 
 ServicesFactory = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
@@ -37,10 +39,21 @@ def chromium_missing() -> str | None:
     return None
 
 
+@dataclass
+class ServerHandle:
+    url: str
+    runtime: AppRuntime
+    loop: asyncio.AbstractEventLoop
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
+        """Run a coroutine on the server's event loop (where its models and pools live)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+
 @contextlib.contextmanager
 def serve_in_thread(
     dialogs: dict[str, Any], services: ServicesFactory, startup_timeout: float = 120.0
-) -> Iterator[tuple[str, AppRuntime]]:
+) -> Iterator[ServerHandle]:
     """Run the app on 127.0.0.1 in its own thread and event loop (selenium blocks the test's)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
@@ -85,7 +98,7 @@ def serve_in_thread(
     if not ready.wait(startup_timeout) or "error" in state:
         raise RuntimeError(f"the test server did not start: {state.get('error')!r}")
     try:
-        yield f"http://127.0.0.1:{port}", state["runtime"]
+        yield ServerHandle(f"http://127.0.0.1:{port}", state["runtime"], state["loop"])
     finally:
         state["loop"].call_soon_threadsafe(setattr, state["server"], "should_exit", True)
         thread.join(30)
