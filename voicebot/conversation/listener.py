@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -41,6 +41,14 @@ class Transcriber(Protocol):
     """The shared ASR pool (voicebot.asr.AsrPool) as the listener uses it."""
 
     async def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis: ...
+
+
+@runtime_checkable
+class Backlog(Protocol):
+    """A shared pool that says how many decodes wait for a thread (AsrPool does)."""
+
+    def queued(self) -> tuple[int, int]:
+        """(finals, partials) waiting."""
 
 
 class Endpointing(Protocol):
@@ -126,6 +134,7 @@ class Listener:
         self._decodes_in_flight = 0
         self._speculative: asyncio.Task[Hypothesis | None] | None = None
         self.partials_skipped = 0
+        self.speculative_dropped = 0
 
     def feed(self, frame: AudioFrame) -> None:
         voiced = self._detector.is_speech(frame)
@@ -170,24 +179,30 @@ class Listener:
                 self._in_speech = True
                 self._speech_start = onset
                 self._samples_since_partial = 0
-                self._speculative = None
                 self._emit(UtteranceStarted(onset))
             case SpeechPaused():
                 audio = self._endpointer.utterance_audio()
                 self._speculative = self._spawn_decode(audio, final=True)
             case SpeechResumed():
-                self._speculative = None  # its result would miss the words still coming
+                self._drop_speculative()  # its result would miss the words still coming
             case SpeechEnded():
                 self._in_speech = False
-                speculative = None if event.truncated else self._speculative
-                self._speculative = None
+                if event.truncated:  # no pause came before the cut: the speculative one is stale
+                    self._drop_speculative()
+                speculative, self._speculative = self._speculative, None
                 self._spawn(self._finish(event, self._speech_start, frame.end, speculative))
 
+    def _drop_speculative(self) -> None:
+        """Cancelling takes a decode still waiting in the pool out of its queue (AsrPool does)."""
+        if self._speculative is not None:
+            self._speculative.cancel()
+            self._speculative = None
+            self.speculative_dropped += 1
+
     def _start_partial(self) -> None:
-        if self._decodes_in_flight:
-            self.partials_skipped += (
-                1  # the pool is busy with this call: a partial may wait for the next
-            )
+        # a partial only refreshes a live view: never let it delay anyone's final
+        if self._decodes_in_flight or (isinstance(self._asr, Backlog) and any(self._asr.queued())):
+            self.partials_skipped += 1
             return
         self._spawn(self._partial(self._utterance, self._endpointer.utterance_audio()))
 
