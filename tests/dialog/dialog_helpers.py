@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -55,3 +56,10 @@ async def script(
     for line in lines:
         await run.line(line)
     return printed
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (connections to it are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -17,7 +17,7 @@ import httpx
 from voicebot.dialog.errors import RasaActionError
 
 log = logging.getLogger(__name__)
-RASA_VERSION = "3.6.0"  # what we tell the action server; rasa-sdk only warns on mismatch
+RASA_VERSION = "3.21.0"  # what we tell the action server; rasa-sdk only warns on a mismatch
 
 
 @dataclass(frozen=True, slots=True)

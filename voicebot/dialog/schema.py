@@ -252,7 +252,9 @@ class RasaSpec(_Strict):
     )
     domain: str | None = Field(None, description="Rasa domain.yml whose responses `utter` can say")
     server: str | None = Field(None, description="URL of a running Rasa server to classify with")
-    actions: str | None = Field(None, description="URL of a rasa-sdk action server's /webhook")
+    actions: str | None = Field(
+        None, description="URL of a rasa-sdk action server's /webhook (var.NAME allowed)"
+    )
     sets: list[str] = Field(default_factory=list, description="slots the action server may set")
     timeout: float = Field(3.0, gt=0)
 

@@ -490,7 +490,7 @@ class YamlDialogSession:
         try:
             result = await run_rasa_action(
                 self.dialog.http(),
-                rasa.actions,
+                render(rasa.actions, self.slots, self.variables),
                 request,
                 self.dialog.responses,
                 timeout_s=rasa.timeout,
