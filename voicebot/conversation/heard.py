@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+from voicebot.tts.sentences import split_sentences  # the splitter SpeechService streams by
 
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+__all__ = ["estimate_heard_text", "split_sentences", "words_heard"]
 
 
 def words_heard(sentence: str, fraction: float) -> str:

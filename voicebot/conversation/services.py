@@ -99,7 +99,10 @@ async def open_services(
     synthesizer = await asyncio.to_thread(load_synthesizer, settings.tts)
     pool = AsrPool(recognizer, settings.asr.workers)
     speech = SpeechService(
-        synthesizer, settings.tts.cache_size, settings.tts.workers, output_rate=ENGINE_RATE
+        synthesizer,
+        cache_size=settings.tts.cache_size,
+        workers=settings.tts.workers,
+        output_rate=ENGINE_RATE,
     )
     try:
         texts = [t for t in prompts if t.strip()]
