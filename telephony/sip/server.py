@@ -140,6 +140,22 @@ class SipServer:
         transport = ";transport=tcp" if peer.transport == "TCP" else ""
         return f"<sip:voicebot@{self.host}:{self.port}{transport}>"
 
+    def adopt(self, call: SipCall) -> None:
+        """Track a call set up elsewhere (an outbound dial) until it ends, then close its media."""
+        self.calls[call.call_id] = call
+
+        async def supervise() -> None:
+            try:
+                await call.ended.wait()
+            finally:
+                await call.close()
+                self.calls.pop(call.call_id, None)
+                self.completed_calls += 1
+
+        task = asyncio.get_running_loop().create_task(supervise(), name=f"sip-call-{call.call_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     # -- dispatch --------------------------------------------------------------------------------
 
     def _reply(

@@ -51,7 +51,7 @@ class SippResult:
 
 async def run_sipp(
     scenario: str,
-    server_port: int,
+    server_port: int | None,
     *,
     calls: int = 1,
     rate: float | None = None,
@@ -59,15 +59,18 @@ async def run_sipp(
     timeout_s: int = 20,
     extra: list[str] | None = None,
     workdir: Path,
+    listen_port: int | None = None,
+    started: asyncio.Event | None = None,
 ) -> SippResult:
-    """Run SIPp as a UAC against 127.0.0.1:server_port, bounded by -m, -timeout and a kill."""
+    """Run SIPp bounded by -m, -timeout and a kill: as a UAC against 127.0.0.1:server_port, or,
+    with server_port None, as a UAS on listen_port (`started` is set once it is launched)."""
     assert SIPP is not None
     error_file = workdir / f"{Path(scenario).stem}_errors.log"
     command = [
         SIPP,
         "-sf", str(SCENARIOS / scenario) if not Path(scenario).is_absolute() else scenario,
         "-i", "127.0.0.1",
-        "-p", str(free_port()),
+        "-p", str(listen_port or free_port()),
         "-mp", str(free_port()),
         "-t", transport,
         "-m", str(calls),
@@ -77,11 +80,14 @@ async def run_sipp(
         "-nostdin",
         *(["-r", str(rate)] if rate else []),
         *(extra or []),
-        f"127.0.0.1:{server_port}",
+        *([f"127.0.0.1:{server_port}"] if server_port is not None else []),
     ]  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=workdir
     )
+    if started is not None:
+        await asyncio.sleep(0.3)  # let SIPp bind its socket before the test sends to it
+        started.set()
     try:
         output, _ = await asyncio.wait_for(process.communicate(), timeout_s + 10)
     except TimeoutError:
@@ -91,6 +97,24 @@ async def run_sipp(
     return SippResult(
         process.returncode or 0, output.decode(errors="replace")[-4000:], errors[-4000:]
     )
+
+
+@contextlib.asynccontextmanager
+async def sipp_uas(
+    scenario: str, workdir: Path, **kwargs
+) -> AsyncIterator[tuple[int, asyncio.Task[SippResult]]]:
+    """SIPp answering on a free port while the body runs; yields (port, task with its result)."""
+    port = free_port()
+    started = asyncio.Event()
+    task = asyncio.create_task(
+        run_sipp(scenario, None, workdir=workdir, listen_port=port, started=started, **kwargs)
+    )
+    await started.wait()
+    try:
+        yield port, task
+    finally:
+        if not task.done():
+            await asyncio.wait({task}, timeout=25)
 
 
 Handler = Callable[[SipCallLeg], Awaitable[None]]

@@ -1,0 +1,93 @@
+"""Outbound calls and registration against SIPp playing callee, trunk and registrar."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sip_helpers import needs_sipp, sip_server, sipp_uas, wait_for_hangup
+
+from telephony.sip.client import Registration, SipClient, Trunk, outcome_of
+
+pytestmark = [needs_sipp, pytest.mark.peers]
+
+
+async def test_dial_answered_runs_the_call_and_the_bot_hangs_up(tmp_path):
+    async with (
+        sip_server(wait_for_hangup) as server,
+        sipp_uas("uas_answer.xml", tmp_path) as (port, sipp),
+    ):
+        progress: list[int] = []
+        result = await SipClient(server).dial(
+            f"sip:5550100@127.0.0.1:{port}",
+            headers=[("X-Campaign", "reminders")],
+            on_progress=progress.append,
+        )
+        assert result.answered and result.leg is not None, result
+        assert result.leg.remote_party == "5550100"
+        assert progress == [100, 180] and result.provisional == (100, 180)
+        assert server.calls  # tracked until it ends
+        await result.leg.hangup("reminder delivered")
+        outcome = await sipp
+        assert outcome.ok, outcome.output + outcome.errors
+        await asyncio.sleep(0.05)
+        assert server.calls == {}
+
+
+async def test_dial_busy(tmp_path):
+    async with (
+        sip_server(wait_for_hangup) as server,
+        sipp_uas("uas_busy.xml", tmp_path) as (port, sipp),
+    ):
+        result = await SipClient(server).dial(f"sip:5550100@127.0.0.1:{port}")
+        assert (result.outcome, result.status) == ("busy", 486)
+        assert (await sipp).ok
+
+
+async def test_dial_no_answer_cancels(tmp_path):
+    async with (
+        sip_server(wait_for_hangup) as server,
+        sipp_uas("uas_no_answer.xml", tmp_path) as (port, sipp),
+    ):
+        result = await SipClient(server).dial(f"sip:5550100@127.0.0.1:{port}", ring_timeout=0.5)
+        assert result.outcome == "no-answer" and result.provisional == (180,)
+        outcome = await sipp
+        assert outcome.ok, outcome.output + outcome.errors
+
+
+async def test_dial_through_a_trunk_with_digest_auth(tmp_path):
+    async with (
+        sip_server(wait_for_hangup) as server,
+        sipp_uas("uas_digest.xml", tmp_path) as (port, sipp),
+    ):
+        trunk = Trunk(
+            proxy=f"sip:127.0.0.1:{port}",
+            username="bot",
+            password="s3cret",
+            from_domain="bot.example",
+        )
+        result = await SipClient(server, trunk=trunk).dial("sip:5550100@carrier.example")
+        assert result.answered, result
+        await result.leg.hangup()
+        outcome = await sipp
+        assert outcome.ok, outcome.output + outcome.errors
+
+
+async def test_register_with_digest_auth(tmp_path):
+    async with (
+        sip_server(wait_for_hangup) as server,
+        sipp_uas("uas_register.xml", tmp_path) as (port, sipp),
+    ):
+        registration = Registration(
+            server, f"sip:127.0.0.1:{port}", user="2001", password="pw2001", expires=600
+        )
+        assert await registration.register() == 120
+        assert registration.registered.is_set()
+        outcome = await sipp
+        assert outcome.ok, outcome.output + outcome.errors
+
+
+def test_outcomes():
+    assert [outcome_of(s) for s in (200, 486, 600, 480, 487, 503, 408, 403, 603)] == [
+        "answered", "busy", "busy", "unavailable", "cancelled", "unavailable", "no-answer", "rejected", "rejected",
+    ]  # fmt: skip
