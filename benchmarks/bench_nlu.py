@@ -1,9 +1,14 @@
 """NLU quality and speed on the labelled sets in tests/fixtures/nlu/: intent accuracy (with
 ASR-style errors), out-of-domain rejection, digit-string and date accuracy, time per utterance,
-training time."""
+training time.
+
+Time per utterance is printed both as wall time and as the thread's CPU time: on a shared,
+loaded machine the wall-time p99 mostly measures the scheduler (a preempted parse waits a
+whole time slice), the CPU time what the NLU itself costs."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from datetime import datetime
@@ -72,6 +77,11 @@ def dates_accuracy() -> tuple[int, int]:
     return right, len(spec["cases"])
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(fraction * (len(ordered) - 1))]
+
+
 def percent(right: int, total: int) -> str:
     return f"{100 * right / total:.1f} % ({right}/{total})"
 
@@ -101,15 +111,18 @@ def run() -> list[Figure]:
     ]
     for dialog, text in texts[:20]:  # warm up caches before timing
         pipelines[dialog].parse(text)
-    durations_ms = []
+    wall_ms: list[float] = []
+    cpu_ms: list[float] = []
     for _ in range(5):
         for dialog, text in texts:
-            started = time.perf_counter()
+            wall_started, cpu_started = time.perf_counter(), time.thread_time()
             pipelines[dialog].parse(text)
-            durations_ms.append((time.perf_counter() - started) * 1000)
-    durations_ms.sort()
-    p50 = statistics.median(durations_ms)
-    p99 = durations_ms[int(0.99 * (len(durations_ms) - 1))]
+            cpu_ms.append((time.thread_time() - cpu_started) * 1000)
+            wall_ms.append((time.perf_counter() - wall_started) * 1000)
+    p50 = statistics.median(wall_ms)
+    p99 = percentile(wall_ms, 0.99)
+    cpu_p99 = percentile(cpu_ms, 0.99)
+    load = os.getloadavg()[0]
     accuracy = correct / total
     return [
         Figure(
@@ -119,7 +132,7 @@ def run() -> list[Figure]:
             accuracy >= 0.95,
         ),
         Figure(
-            "intent accuracy, held-out set (never tuned on)",
+            "intent accuracy, held-out set (training data never tuned on it)",
             percent(hold_correct, hold_total),
             ">= 95 %",
             hold_correct / hold_total >= 0.95,
@@ -129,8 +142,19 @@ def run() -> list[Figure]:
         ),
         Figure("digit strings accuracy", percent(digits_right, digits_total)),
         Figure("date/time accuracy", percent(dates_right, dates_total)),
-        Figure("NLU parse p50 per utterance", f"{p50:.2f} ms"),
-        Figure("NLU parse p99 per utterance", f"{p99:.2f} ms", "<= 5 ms", p99 <= 5.0),
+        Figure("NLU parse p50 per utterance (wall)", f"{p50:.2f} ms"),
+        Figure(
+            f"NLU parse p99 per utterance (wall, load avg {load:.1f})",
+            f"{p99:.2f} ms",
+            "<= 5 ms",
+            p99 <= 5.0,
+        ),
+        Figure(
+            "NLU parse p99 per utterance (CPU time of the thread)",
+            f"{cpu_p99:.2f} ms",
+            "<= 5 ms",
+            cpu_p99 <= 5.0,
+        ),
         Figure(
             "training one dialog (slowest of 3)",
             f"{max(train_seconds):.2f} s",

@@ -91,10 +91,26 @@ def test_training_is_cached_by_content() -> None:
     assert NluPipeline.train(data, threshold=0.7) is not NluPipeline.train(data)
 
 
-def test_a_single_intent_matches_only_its_examples() -> None:
-    pipeline = NluPipeline.train(NluTrainingData(intents={"start": ["start", "let's begin"]}))
-    assert pipeline.parse("Let's begin!").intent == "start"
-    assert pipeline.parse("something else").intent == NO_MATCH
+def test_a_dialog_with_one_intent_still_rejects_unrelated_text() -> None:
+    pipeline = NluPipeline.train(
+        NluTrainingData(intents={"start": ["start", "let's begin", "begin please", "go"]})
+    )
+    assert pipeline.parse("Let's start!").intent == "start"
+    assert pipeline.parse("what's the weather in rome").intent == NO_MATCH
+
+
+def test_without_the_out_of_scope_class_a_single_intent_is_not_trainable() -> None:
+    pipeline = NluPipeline.train(
+        NluTrainingData(intents={"start": ["start", "begin"]}), out_of_scope=False
+    )
+    assert pipeline.parse("start").intent == NO_MATCH
+    assert pipeline.rank("start") == []
+
+
+def test_out_of_scope_class_can_be_turned_off(bank_nlu: NluPipeline) -> None:
+    plain = NluPipeline.train(bank_nlu.data, out_of_scope=False)
+    assert plain is not bank_nlu
+    assert plain.parse("I lost my card").intent == "lost_card"
 
 
 def test_merge_appends_without_duplicates_and_later_wins() -> None:

@@ -1,5 +1,9 @@
 """Intent classification: TF-IDF over words and character n-grams, then logistic regression.
 
+Besides the dialog's intents, the model can learn one background class of unrelated sentences
+(voicebot.nlu.out_of_scope), so that out-of-domain input has a class to go to instead of
+lending its probability to the least unlikely intent.
+
 Character n-grams make the classifier robust to what ASR gets wrong ("balanced" for "balance",
 "cart" for "card"); word n-grams keep phrases like "not working" together. Trains in about a
 tenth of a second on a few hundred examples.
@@ -13,7 +17,7 @@ agree), in about a tenth of that.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 from scipy.sparse import hstack
@@ -21,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from voicebot.nlu.errors import NluDataError
+from voicebot.nlu.out_of_scope import OUT_OF_SCOPE_INTENT
 from voicebot.nlu.text import normalize
 
 
@@ -46,10 +51,13 @@ class _SparseFeatures:
 class IntentClassifier:
     """Trained on intent -> examples; `rank` gives (intent, probability) best first."""
 
-    def __init__(self, intents: Mapping[str, list[str]]) -> None:
+    def __init__(self, intents: Mapping[str, list[str]], background: Sequence[str] = ()) -> None:
         texts: list[str] = []
         labels: list[str] = []
-        for intent, examples in intents.items():
+        classes = dict(intents)
+        if background:
+            classes[OUT_OF_SCOPE_INTENT] = list(background)
+        for intent, examples in classes.items():
             for example in examples:
                 normalized = normalize(example)
                 if normalized:
@@ -58,21 +66,22 @@ class IntentClassifier:
         names = sorted(set(labels))
         if len(names) < 2:
             raise NluDataError(
-                f"need examples for at least two intents to train a classifier, got {names}"
+                f"need examples for at least two classes to train a classifier, got {names}"
             )
         self._words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
         features = hstack([self._words.fit_transform(texts), self._chars.fit_transform(texts)])
-        self._model = LogisticRegression(C=20.0, solver="saga", max_iter=300, tol=1e-3)
+        self._model = LogisticRegression(C=50.0, solver="saga", max_iter=300, tol=1e-3, random_state=0)
         self._model.fit(features.tocsr(), labels)
-        self.intents: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
-        self._index = {name: i for i, name in enumerate(self.intents)}
+        self.classes: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
+        self.intents = tuple(name for name in self.classes if name != OUT_OF_SCOPE_INTENT)
+        self._index = {name: i for i, name in enumerate(self.classes)}
         self._fast = (
             _SparseFeatures(self._words, 0),
             _SparseFeatures(self._chars, len(self._words.vocabulary_)),
         )
         coef, intercept = self._model.coef_, self._model.intercept_
-        if len(self.intents) == 2:
+        if len(self.classes) == 2:
             # A binary model scores only the second class: p = sigmoid(z) = softmax([0, z]).
             coef = np.vstack([np.zeros_like(coef), coef])
             intercept = np.concatenate([[0.0], intercept])
@@ -80,7 +89,7 @@ class IntentClassifier:
         self._intercept = intercept.astype(float)
 
     def probabilities(self, text: str) -> np.ndarray:
-        """One probability per intent in `self.intents`, for already normalized text."""
+        """One probability per class in `self.classes`, for already normalized text."""
         scores = self._intercept.copy()
         for features in self._fast:
             weights = features.weights(text)
@@ -97,21 +106,22 @@ class IntentClassifier:
         features = hstack([self._words.transform([text]), self._chars.transform([text])])
         return self._model.predict_proba(features.tocsr())[0]
 
-    def rank(self, text: str, expected: Collection[str] | None = None) -> list[tuple[str, float]]:
-        """Intents by probability, best first; with `expected`, only those (renormalized among
-        them, so an intent that is the only sensible answer in this state is not drowned by
-        intents of other states)."""
+    def rank(
+        self, text: str, expected: Collection[str] | None = None
+    ) -> tuple[list[tuple[str, float]], float]:
+        """(intents with their probability among the intents, best first; the probability that
+        the text is out of scope). With `expected`, only those intents count (renormalized
+        among them, so an intent that is the only sensible answer in this state is not drowned
+        by intents of other states); the out-of-scope class always competes."""
         probabilities = self.probabilities(normalize(text))
-        if expected is not None:
-            keep = [self._index[name] for name in expected if name in self._index]
-            if not keep:
-                return []
-            subset = probabilities[keep]
-            total = float(subset.sum())
-            ranked = [
-                (self.intents[i], float(p) / total) for i, p in zip(keep, subset, strict=True)
-            ]
-        else:
-            ranked = [(name, float(p)) for name, p in zip(self.intents, probabilities, strict=True)]
+        names = self.intents if expected is None else [n for n in expected if n in self._index]
+        names = [name for name in names if name != OUT_OF_SCOPE_INTENT]
+        in_scope = probabilities[[self._index[name] for name in names]] if names else np.zeros(0)
+        total = float(in_scope.sum())
+        background = self._index.get(OUT_OF_SCOPE_INTENT)
+        out_of_scope = float(probabilities[background]) if background is not None else 0.0
+        if total <= 0.0:
+            return [], 1.0 if background is not None else 0.0
+        ranked = [(name, float(p) / total) for name, p in zip(names, in_scope, strict=True)]
         ranked.sort(key=lambda pair: pair[1], reverse=True)
-        return ranked
+        return ranked, out_of_scope / (out_of_scope + total)
