@@ -151,3 +151,9 @@ def test_schema_file_for_editors_is_up_to_date() -> None:
     assert stored == dialog_json_schema(), (
         "run: voicebot schema -o voicebot/dialog/dialog.schema.json"
     )
+
+
+def test_the_complete_example_in_the_docs_is_clean() -> None:
+    text = (DIALOGS.parent / "docs" / "dialogs.md").read_text()
+    example = text.split("## A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert check_text(example, "docs/dialogs.md").problems == []
