@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 BAD_INPUT = 2
 
@@ -128,6 +132,7 @@ async def _call(args: argparse.Namespace) -> int:
         raise _BadInput(f"{args.dialog}: {exc.strerror or exc}") from None
 
     settings = load_settings()
+    loading = time.perf_counter()
     try:
         async with open_services(
             settings,
@@ -135,6 +140,11 @@ async def _call(args: argparse.Namespace) -> int:
             track_work=virtual.busy if virtual else None,
             prompts=dialog.static_prompts(),
         ) as services:
+            log.info(
+                "models loaded and %d prompts synthesized in %.1f s",
+                len(dialog.static_prompts()),
+                time.perf_counter() - loading,
+            )
             leg = WavFileLeg(caller_audio, clock, keys=keys, remote_party=variables["caller"])
             record = await run_file_call(leg, dialog, services, variables=variables)
     except ModelError as exc:

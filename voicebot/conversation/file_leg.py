@@ -1,7 +1,8 @@
 """WavFileLeg: a CallLeg whose caller is a WAV file, paced on the Clock, recording what the bot sent.
 
-The caller's audio is fed as 20 ms frames at `start + n * 20 ms` on the clock: real time on a
-MonotonicClock, as fast as the CPU allows on a VirtualClock. After the file ends the caller stays
+The caller's audio is fed as 20 ms frames, each when its last sample is due (`start + (n + 1) *
+20 ms` on the clock, as a real transport delivers them): real time on a MonotonicClock, as fast as
+the CPU allows on a VirtualClock. After the file ends the caller stays
 silent on the line until the bot has been quiet for `bot_quiet_s` (so the last reply is heard out),
 then hangs up. The bot's frames are kept by their timestamps, so `bot_audio()` lines up sample by
 sample with the caller's file.
@@ -96,19 +97,22 @@ class WavFileLeg:
         frames = frames_from_pcm(self._audio, ENGINE_RATE, self.start)
         tick = 0
         while self.log.hangup_reason is None:
-            due = self.start + tick * 0.02
-            await self._clock.sleep_until(due)
+            begins = self.start + tick * 0.02
+            arrives = (
+                begins + 0.02
+            )  # like a real transport: a frame exists once its last sample does
+            await self._clock.sleep_until(arrives)
             if self.log.hangup_reason is not None:
                 return  # the bot hung up while we waited
-            while keys and self.start + keys[0][0] <= due:
+            while keys and self.start + keys[0][0] <= arrives:
                 offset, digit = keys.pop(0)
                 yield DtmfDigit(digit, self.start + offset)
             frame = next(frames, None)
             if frame is None:
-                if self._caller_done(due):
-                    yield LegHangup("caller audio ended", due)
+                if self._caller_done(arrives):
+                    yield LegHangup("caller audio ended", arrives)
                     return
-                frame = AudioFrame.silence(ENGINE_RATE, due)
+                frame = AudioFrame.silence(ENGINE_RATE, begins)
             yield frame
             tick += 1
 

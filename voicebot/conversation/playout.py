@@ -138,9 +138,11 @@ class Playout:
             self._finish(utterance)
             return self._next_frame(timestamp)
         if utterance.started_at is None:
-            utterance.started_at = timestamp
+            utterance.started_at = sent_at = (
+                self._clock.now()
+            )  # later than `timestamp` if the loop lags
             if utterance.on_start is not None:
-                utterance.on_start(timestamp)
+                utterance.on_start(sent_at)
         utterance.played_samples += len(samples)
         return AudioFrame(samples, ENGINE_RATE, timestamp)
 
