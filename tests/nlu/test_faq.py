@@ -11,7 +11,7 @@ from voicebot.nlu.faq import FaqIndex
 @pytest.mark.parametrize(
     ("asked", "question"),
     [
-        ("when are you open", "What are your opening hours?"),
+        ("when are your branches open", "What are your opening hours?"),
         ("what time do the branches open", "What are your opening hours?"),
         ("where's the closest branch", "Where is the nearest branch?"),
         ("how do I activate the new card", "How do I activate my new card?"),

@@ -2,7 +2,7 @@
 
 Question and question-plus-answer are compared with the caller's words by cosine similarity of
 TF-IDF vectors over words and character n-grams (robust to ASR misspellings, about a millisecond
-per question asked). Stop words are dropped, and the dialog's intent examples join the corpus the
+per question asked). Function words are dropped, and the dialog's intent examples join the corpus the
 IDF weights are fitted on, so that words every caller says weigh little even in a short FAQ. A
 Markdown file of `## question` headings, each followed by its answer paragraphs, is one way to
 write the pairs.
@@ -16,13 +16,24 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from voicebot.nlu.errors import NluDataError
 from voicebot.nlu.text import normalize
 
 DEFAULT_FAQ_THRESHOLD = 0.25
+
+# Function words only. Not scikit-learn's English list: it drops words that decide an answer
+# ("bill", "call", "move", "amount", "not"), and question words ("when", "why") are kept too,
+# since "when is my bill due" and "why is my bill high" want different answers.
+FUNCTION_WORDS = frozenset(
+    """a an the i i'm i'd i've me my mine you you're your yours we our us it it's its they them
+    their is are was were be been being am do does did doing to of in on at for with from by
+    about into and or but if so as than then that this these those there here have has had
+    having can could would will shall should may might must please hi hello hey um uh er oh
+    well just also get got some any very really okay ok""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +45,7 @@ class FaqAnswer:
 
 def _content_words(text: str) -> str:
     words = normalize(text).split()
-    kept = [word for word in words if word not in ENGLISH_STOP_WORDS]
+    kept = [word for word in words if word not in FUNCTION_WORDS]
     return " ".join(kept or words)
 
 

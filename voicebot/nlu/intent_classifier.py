@@ -71,7 +71,9 @@ class IntentClassifier:
         self._words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
         features = hstack([self._words.fit_transform(texts), self._chars.fit_transform(texts)])
-        self._model = LogisticRegression(C=50.0, solver="saga", max_iter=300, tol=1e-3, random_state=0)
+        self._model = LogisticRegression(
+            C=50.0, solver="saga", max_iter=300, tol=1e-3, random_state=0
+        )
         self._model.fit(features.tocsr(), labels)
         self.classes: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
         self.intents = tuple(name for name in self.classes if name != OUT_OF_SCOPE_INTENT)
