@@ -9,7 +9,7 @@ parse, DTMF keys mapped twice.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from voicebot.dialog.conditions import condition_names
 from voicebot.dialog.errors import ConditionError, Problem, TemplateError
 from voicebot.dialog.faq import faq_pairs
+from voicebot.dialog.graph import reachable_states, terminates
 from voicebot.dialog.schema import (
     BUILTIN_VARIABLES,
     DTMF_KEYS,
@@ -328,7 +329,7 @@ class _MeaningChecker:
             )
         self._retry(state.no_input, (*path, "no_input"))
         self._retry(state.no_match, (*path, "no_match"))
-        if not (state.expect or state.dtmf or state.next or _terminates(state.do)):
+        if not (state.expect or state.dtmf or state.next or terminates(state.do)):
             self.error(
                 path,
                 f"state '{name}' is a dead end: it neither waits for the caller nor goes anywhere",
@@ -397,21 +398,8 @@ class _MeaningChecker:
                 )
 
     def _reachability(self) -> None:
-        spec = self.spec
-        roots = [spec.start, spec.fallback]
-        roots += [t.goto for t in spec.global_.values()] + _action_targets(
-            a for t in spec.global_.values() for a in all_actions(t.do)
-        )
-        roots += [spec.no_input.fallback, spec.no_match.fallback]
-        seen: set[str] = set()
-        todo = [r for r in roots if r]
-        while todo:
-            name = todo.pop()
-            if name in seen or name not in spec.states:
-                continue
-            seen.add(name)
-            todo += self._edges(name)
-        for name in spec.states:
+        seen = reachable_states(self.spec)
+        for name in self.spec.states:
             if name not in seen:
                 self.error(
                     ("states", name),
@@ -419,44 +407,3 @@ class _MeaningChecker:
                     "add a transition to it, or remove it",
                     key=True,
                 )
-
-    def _edges(self, name: str) -> list[str]:
-        state = self.spec.states[name]
-        transitions = [*state.expect.values(), *state.dtmf.values(), *state.next]
-        targets: list[str | None] = [t.goto for t in transitions]
-        actions = list(all_actions(state.do))
-        actions += [a for t in transitions for a in all_actions(t.do)]
-        targets += _action_targets(actions)
-        for policy in (state.no_input, state.no_match):
-            targets.append(policy.fallback if policy else None)
-        hooks = [a.webhook for a in actions if a.webhook]
-        for slot_name in state.collect:
-            slot = self.spec.slots.get(slot_name)
-            if slot:
-                targets.append(slot.fallback)
-                hooks.append(slot.webhook)
-        for hook_name in hooks:
-            hook = self.spec.webhooks.get(hook_name or "")
-            targets.append(hook.on_error if hook else None)
-        return [t for t in targets if t]
-
-
-def all_actions(actions: list[ActionSpec]) -> Iterator[ActionSpec]:
-    for action in actions:
-        yield action
-        yield from all_actions(action.then)
-        yield from all_actions(action.else_)
-
-
-def _action_targets(actions: Iterable[ActionSpec]) -> list[str | None]:
-    return [a.goto for a in actions if a.goto]
-
-
-def _terminates(actions: list[ActionSpec]) -> bool:
-    """True when running these steps always leaves the state (goto, transfer or hangup)."""
-    for action in actions:
-        if action.verb in ("goto", "transfer", "hangup"):
-            return True
-        if action.verb == "if" and _terminates(action.then) and _terminates(action.else_):
-            return True
-    return False

@@ -18,6 +18,7 @@ from voicebot.clock import Clock, MonotonicClock
 from voicebot.dialog.checker import check_file
 from voicebot.dialog.errors import DialogError
 from voicebot.dialog.faq import faq_pairs
+from voicebot.dialog.graph import all_actions
 from voicebot.dialog.schema import DialogSpec
 from voicebot.dialog.session import YamlDialogSession
 from voicebot.dialog.templates import is_static
@@ -106,8 +107,6 @@ class YamlDialog:
 
 
 def _step_texts(spec: DialogSpec) -> list[str]:
-    from voicebot.dialog.checker import all_actions
-
     steps = [a for s in spec.states.values() for a in all_actions(s.do)]
     for state in spec.states.values():
         for transition in [*state.expect.values(), *state.dtmf.values(), *state.next]:

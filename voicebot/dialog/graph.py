@@ -1,0 +1,70 @@
+"""The dialog as a graph of states: where each state can lead, what is reachable, which steps
+always leave a state. Pure functions over a validated DialogSpec."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from voicebot.dialog.schema import ActionSpec, DialogSpec
+
+
+def all_actions(actions: list[ActionSpec]) -> Iterator[ActionSpec]:
+    """Every step, including those nested in if/then/else."""
+    for action in actions:
+        yield action
+        yield from all_actions(action.then)
+        yield from all_actions(action.else_)
+
+
+def _action_targets(actions: Iterable[ActionSpec]) -> list[str | None]:
+    return [a.goto for a in actions if a.goto]
+
+
+def terminates(actions: list[ActionSpec]) -> bool:
+    """True when running these steps always leaves the state (goto, transfer or hangup)."""
+    for action in actions:
+        if action.verb in ("goto", "transfer", "hangup"):
+            return True
+        if action.verb == "if" and terminates(action.then) and terminates(action.else_):
+            return True
+    return False
+
+
+def state_edges(spec: DialogSpec, name: str) -> list[str]:
+    """States that `name` can lead to: transitions, gotos, and the fallbacks of its retries,
+    slots and webhooks."""
+    state = spec.states[name]
+    transitions = [*state.expect.values(), *state.dtmf.values(), *state.next]
+    targets: list[str | None] = [t.goto for t in transitions]
+    actions = list(all_actions(state.do))
+    actions += [a for t in transitions for a in all_actions(t.do)]
+    targets += _action_targets(actions)
+    for policy in (state.no_input, state.no_match):
+        targets.append(policy.fallback if policy else None)
+    hooks = [a.webhook for a in actions if a.webhook]
+    for slot_name in state.collect:
+        slot = spec.slots.get(slot_name)
+        if slot:
+            targets.append(slot.fallback)
+            hooks.append(slot.webhook)
+    for hook_name in hooks:
+        hook = spec.webhooks.get(hook_name or "")
+        targets.append(hook.on_error if hook else None)
+    return [t for t in targets if t]
+
+
+def reachable_states(spec: DialogSpec) -> set[str]:
+    """States reachable from the start; global intents and dialog fallbacks count from anywhere."""
+    roots = [spec.start, spec.fallback]
+    roots += [t.goto for t in spec.global_.values()]
+    roots += _action_targets(a for t in spec.global_.values() for a in all_actions(t.do))
+    roots += [spec.no_input.fallback, spec.no_match.fallback]
+    seen: set[str] = set()
+    todo = [r for r in roots if r]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in spec.states:
+            continue
+        seen.add(name)
+        todo += state_edges(spec, name)
+    return seen
