@@ -72,7 +72,12 @@ class IntentClassifier:
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
         features = hstack([self._words.fit_transform(texts), self._chars.fit_transform(texts)])
         self._model = LogisticRegression(
-            C=50.0, solver="saga", max_iter=300, tol=1e-3, random_state=0
+            C=20.0,
+            class_weight="balanced",  # the background class has more examples than any intent
+            solver="saga",
+            max_iter=300,
+            tol=1e-3,
+            random_state=0,
         )
         self._model.fit(features.tocsr(), labels)
         self.classes: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
