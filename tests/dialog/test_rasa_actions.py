@@ -103,3 +103,39 @@ def test_response_parsing_ignores_other_events_and_rejects_garbage() -> None:
     assert (result.slots, result.texts) == ({"a": 1}, ["hi", "Bye."])
     with pytest.raises(Exception, match="not an object"):
         parse_action_response(["nope"], {})
+
+
+async def test_intents_from_a_rasa_nlu_file() -> None:
+    dialog = load_dialog(FIXTURES / "rasa_orders.yaml")
+    lines = await script(dialog, ["please cancel my order"])
+    assert lines[-2:] == ["bot: Your order is cancelled.", "[hangup: cancelled]"]
+
+
+async def test_classification_by_a_rasa_server_and_local_when_it_is_down() -> None:
+    def rasa_parse(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/model/parse"
+        return httpx.Response(
+            200,
+            json={
+                "text": "x",
+                "intent": {"name": "cancel_order", "confidence": 0.91},
+                "entities": [],
+            },
+        )
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(rasa_parse)) as http:
+        dialog = load_dialog(
+            FIXTURES / "rasa_orders.yaml",
+            http=http,
+            base_url_vars={"rasa_server": "http://rasa.test:5005"},
+        )
+        lines = await script(dialog, ["something only Rasa understands"])
+    assert lines[-1] == "[hangup: cancelled]"
+
+    down = f"http://127.0.0.1:{closed_port()}"
+    dialog = load_dialog(FIXTURES / "rasa_orders.yaml", base_url_vars={"rasa_server": down})
+    try:
+        lines = await script(dialog, ["please cancel my order"])
+    finally:
+        await dialog.aclose()
+    assert lines[-1] == "[hangup: cancelled]"  # the local NLU answered instead

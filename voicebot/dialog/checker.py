@@ -223,8 +223,9 @@ class _MeaningChecker:
                     continue
                 for intent, examples in data.intents.items():
                     self.extra_intents.setdefault(intent, []).extend(examples)
-            if rasa.actions:
-                self._template(rasa.actions, ("rasa", "actions"), slots_allowed=False)
+            for key in ("actions", "server"):
+                if getattr(rasa, key):
+                    self._template(getattr(rasa, key), ("rasa", key), slots_allowed=False)
             if rasa.domain and not (self.base_dir / rasa.domain).is_file():
                 self.error(("rasa", "domain"), f"Rasa domain file '{rasa.domain}' not found")
         try:

@@ -21,7 +21,7 @@ from voicebot.dialog.faq import faq_pairs
 from voicebot.dialog.graph import all_actions
 from voicebot.dialog.schema import DialogSpec
 from voicebot.dialog.session import YamlDialogSession
-from voicebot.dialog.templates import is_static
+from voicebot.dialog.templates import is_static, render
 from voicebot.nlu.understanding import NO_MATCH, Understanding
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class YamlDialog:
         http: httpx.AsyncClient | None = None,
         variables: Mapping[str, Any] | None = None,
         responses: Mapping[str, list[str]] | None = None,
-        rasa_classifier: Any | None = None,  # voicebot.nlu.RasaHttpClassifier
+        rasa_server: str | None = None,  # URL of a Rasa server to classify with
         clock: Clock | None = None,
         now: Callable[[], dt.datetime] | None = None,
     ) -> None:
@@ -52,7 +52,11 @@ class YamlDialog:
         self.threshold = spec.settings.confidence_threshold
         self.responses: Mapping[str, list[str]] = responses or {}
         self.variables = {**spec.variables, **(variables or {})}
-        self.rasa_classifier = rasa_classifier
+        # a server URL from an empty variable means: no Rasa server, classify locally
+        self.rasa_server = render(rasa_server, {}, self.variables) or None if rasa_server else None
+        self._rasa_classifier: Any | None = (
+            None  # voicebot.nlu.RasaHttpClassifier, made on first use
+        )
         self.clock: Clock = clock or MonotonicClock()
         self.now = now or _utc_now
         self._http = http
@@ -72,11 +76,14 @@ class YamlDialog:
         return YamlDialogSession(self, {**self.variables, **(variables or {})})
 
     async def classify(self, text: str, expected: Collection[str]) -> Understanding:
-        if self.rasa_classifier is not None:
+        if self.rasa_server is not None:
+            from voicebot.nlu import RasaHttpClassifier
             from voicebot.nlu.errors import NluServiceError
 
+            if self._rasa_classifier is None:
+                self._rasa_classifier = RasaHttpClassifier(self.rasa_server, client=self.http())
             try:
-                return await self.rasa_classifier.parse(text)
+                return await self._rasa_classifier.parse(text)
             except NluServiceError as exc:
                 log.warning("Rasa server unusable, classifying locally: %s", exc)
         if not expected:
@@ -147,23 +154,17 @@ def load_dialog(
     data = NluTrainingData(intents=intents, faq=faq_pairs(spec.faq, base_dir))
     nlu = NluPipeline.train(data, threshold=spec.settings.confidence_threshold)
     responses: dict[str, list[str]] = {}
-    rasa_classifier = None
-    if spec.rasa is not None:
-        if spec.rasa.domain:
-            from voicebot.nlu import load_rasa_domain_responses
+    if spec.rasa is not None and spec.rasa.domain:
+        from voicebot.nlu import load_rasa_domain_responses
 
-            responses = dict(load_rasa_domain_responses(base_dir / spec.rasa.domain))
-        if spec.rasa.server:
-            from voicebot.nlu import RasaHttpClassifier
-
-            rasa_classifier = RasaHttpClassifier(spec.rasa.server)
+        responses = dict(load_rasa_domain_responses(base_dir / spec.rasa.domain))
     return YamlDialog(
         spec,
         nlu,
         http=http,
         variables=base_url_vars,
         responses=responses,
-        rasa_classifier=rasa_classifier,
+        rasa_server=spec.rasa.server if spec.rasa else None,
         clock=clock,
         now=now,
     )

@@ -251,7 +251,9 @@ class RasaSpec(_Strict):
         Field(default_factory=list, description="Rasa nlu.yml files with more intents and examples")
     )
     domain: str | None = Field(None, description="Rasa domain.yml whose responses `utter` can say")
-    server: str | None = Field(None, description="URL of a running Rasa server to classify with")
+    server: str | None = Field(
+        None, description="URL of a running Rasa server to classify with (var.NAME allowed)"
+    )
     actions: str | None = Field(
         None, description="URL of a rasa-sdk action server's /webhook (var.NAME allowed)"
     )
