@@ -45,13 +45,19 @@ def caller_script(synthesize, rate: int) -> Script:
     onsets: list[float] = []
     at = BARGE_IN_AT
     for line in LINES:
-        said = resample(synthesize(line), rate, ENGINE_RATE)
+        said = trim_silence(resample(synthesize(line), rate, ENGINE_RATE))
         parts.append(np.zeros(round(at * ENGINE_RATE) - sum(len(p) for p in parts), np.int16))
         onsets.append(at)
         parts.append(said)
         at += len(said) / ENGINE_RATE + REPLY_GAP_S
     parts.append(np.zeros(3 * ENGINE_RATE, np.int16))
     return Script(np.concatenate(parts), onsets)
+
+
+def trim_silence(audio: np.ndarray, threshold: int = 300) -> np.ndarray:
+    """Cut the voice's leading and trailing quiet, so a line's onset is where its sound begins."""
+    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > threshold)
+    return audio[loud[0] : loud[-1] + 1] if len(loud) else audio
 
 
 def turn_latencies(records: list[CallRecord]) -> list[float]:
@@ -110,6 +116,7 @@ async def measure() -> list[Figure]:
     reaction = percentile(alone_reactions, 50)
     reaction_loaded = percentile(crowd_reactions, 95)
     speculative = [t.speculative_hit for r in crowd for t in r.turns if t.trigger == "said"]
+    decodes = [t.asr_decode_s * 1000 for r in crowd for t in r.turns if t.asr_decode_s]
     return [
         Figure(
             f"turn latency p50, 1 call ({len(single)} turns, {settings.vad.end_silence_ms} ms endpoint)",
@@ -130,6 +137,10 @@ async def measure() -> list[Figure]:
         Figure(
             "speculative final reused, 40 calls",
             f"{100 * sum(bool(s) for s in speculative) / max(1, len(speculative)):.0f} %",
+        ),
+        Figure(
+            f"ASR final decode p50, {CONCURRENT_CALLS} calls ({settings.asr.workers} workers)",
+            f"{percentile(decodes, 50):.0f} ms",
         ),
         Figure("barge-in reaction p50, 1 call", f"{reaction:.0f} ms", "<= 150 ms", reaction <= 150),
         Figure(

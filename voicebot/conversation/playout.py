@@ -120,7 +120,12 @@ class Playout:
             if now - due > MAX_LATE_FRAMES * FRAME_SECONDS:
                 # the loop stalled: sending the backlog in a burst would overflow the far end's jitter buffer
                 self.schedule_restarts += 1
-                log.warning("playout %.0f ms late, restarting the schedule", (now - due) * 1000)
+                log.log(  # once per call at warning level: an overloaded host would flood the log
+                    logging.WARNING if self.schedule_restarts == 1 else logging.DEBUG,
+                    "playout %.0f ms late, restarting the schedule (%d times)",
+                    (now - due) * 1000,
+                    self.schedule_restarts,
+                )
                 start, tick, due = now, 0, now
             await self._send(self._next_frame(due))
             self.frames_sent += 1
