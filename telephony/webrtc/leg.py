@@ -34,7 +34,7 @@ from voicebot.clock import Clock, MonotonicClock
 log = logging.getLogger(__name__)
 
 INBOUND_FRAMES = 250  # 5 s of caller audio waiting for the engine, then the oldest goes
-OUTBOUND_FRAMES = 6  # 120 ms of bot audio between the playout clock and the wire
+OUTBOUND_FRAMES = 25  # 500 ms of bot audio the sender may fall behind the playout clock
 _FLUSH_TIMEOUT = 0.5  # how long hangup() waits for the "hangup" message to leave
 
 
@@ -59,11 +59,12 @@ class WebRtcCallLeg:
         self._call_id = call_id or f"webrtc-{uuid.uuid4().hex[:12]}"
         self._remote_party = remote_party
         self._clock = clock or MonotonicClock()
-        self.bot_track = BotAudioTrack(self._clock, outbound_frames)
+        self.bot_track = BotAudioTrack(outbound_frames)
         self._inbound: DropOldestQueue[LegEvent] = DropOldestQueue(inbound_frames, _is_audio)
         self._control: RTCDataChannel | None = None
         self._reader: asyncio.Task[None] | None = None
         self._ended = False
+        self._ended_event = asyncio.Event()
         self._closed = False
         pc.on("track", self._on_track)
         pc.on("datachannel", self._on_datachannel)
@@ -104,6 +105,19 @@ class WebRtcCallLeg:
 
     # ---- beyond the protocol ------------------------------------------------------------
 
+    async def media_started(self) -> bool:
+        """Wait until media flows (aiortc's sender asks for bot audio); False if the call ended
+        first. Start the conversation after it, or the greeting's first words go to a sender that
+        is not there yet. Callers bound the wait with `asyncio.timeout`."""
+        sending = asyncio.ensure_future(self.bot_track.sending.wait())
+        ended = asyncio.ensure_future(self._ended_event.wait())
+        try:
+            await asyncio.wait({sending, ended}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sending.cancel()
+            ended.cancel()
+        return self.bot_track.sending.is_set() and not self._ended
+
     @property
     def audio_dropped(self) -> int:
         """Inbound frames dropped because the engine did not keep up."""
@@ -141,11 +155,11 @@ class WebRtcCallLeg:
         )
 
     async def _read_audio(self, track: MediaStreamTrack) -> None:
-        converter = InboundAudio(self._clock.now())
+        converter = InboundAudio()
         try:
             while True:
                 frame = await track.recv()
-                for engine_frame in converter.push(frame):
+                for engine_frame in converter.push(frame, self._clock.now()):
                     self._inbound.put_nowait(engine_frame)
         except MediaStreamError:
             self._end("media ended")
@@ -186,6 +200,7 @@ class WebRtcCallLeg:
     def _end(self, reason: str) -> None:
         if not self._ended:
             self._ended = True
+            self._ended_event.set()
             self._inbound.put_nowait(LegHangup(reason, self._clock.now()))
 
     async def _tell_page(self, message: ControlMessage) -> None:

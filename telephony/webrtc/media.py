@@ -13,7 +13,7 @@ import fractions
 import av
 import numpy as np
 
-from voicebot.audio import ENGINE_RATE, AudioFrame, Framer, StreamResampler, samples_per_frame
+from voicebot.audio import ENGINE_RATE, AudioFrame, StreamResampler, samples_per_frame
 
 WIRE_RATE = 48_000  # Opus always runs at 48 kHz; aiortc's PCMU encoder resamples from it
 _INT16_FORMATS = ("s16", "s16p")
@@ -59,18 +59,39 @@ def pcm_to_av_frame(
 
 
 class InboundAudio:
-    """Browser audio chunks in, exact 16 kHz 20 ms engine frames out, timestamped from `start`."""
+    """Browser audio chunks in, exact 16 kHz 20 ms engine frames out, timestamped by arrival.
 
-    def __init__(self, start: float = 0.0) -> None:
-        self._framer = Framer(ENGINE_RATE, start)
+    A frame's timestamp is when its last sample arrived minus its length, never earlier than the
+    end of the frame before. Counting samples from the first packet instead would drift whenever
+    packets are lost (a loaded loop, a lossy network) and make every latency look too long.
+    """
+
+    def __init__(self) -> None:
         self._resampler: StreamResampler | None = None
+        self._frame_size = samples_per_frame(ENGINE_RATE)
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._next_start: float | None = None
 
-    def push(self, frame: av.AudioFrame) -> list[AudioFrame]:
+    def push(self, frame: av.AudioFrame, now: float) -> list[AudioFrame]:
         rate = frame.sample_rate
         if self._resampler is None or self._resampler.from_rate != rate:
             # a codec change mid-call (rare) restarts the filter rather than mixing two rates
             self._resampler = StreamResampler(rate, ENGINE_RATE)
-        return self._framer.push(self._resampler.process(av_frame_to_mono(frame)))
+        samples = self._resampler.process(av_frame_to_mono(frame))
+        buffer = np.concatenate([self._pending, samples]) if len(self._pending) else samples
+        size = self._frame_size
+        whole = len(buffer) // size
+        frames = []
+        for index in range(whole):
+            arrived_after = len(buffer) - (index + 1) * size  # samples that came with or after it
+            start = now - (arrived_after + size) / ENGINE_RATE
+            if self._next_start is not None:
+                start = max(start, self._next_start)
+            piece = np.array(buffer[index * size : (index + 1) * size], dtype=np.int16)
+            frames.append(AudioFrame(piece, ENGINE_RATE, start))
+            self._next_start = start + size / ENGINE_RATE
+        self._pending = buffer[whole * size :].copy()
+        return frames
 
 
 class OutboundAudio:

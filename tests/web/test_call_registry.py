@@ -118,3 +118,44 @@ async def test_close_ends_every_call_and_refuses_new_ones():
     assert registry.get("c0").events.history[-1]["reason"] == "shutdown"
     with pytest.raises(RuntimeError, match="shutting down"):
         registry.start_call(ScriptLeg("late"), "bank")
+
+
+async def test_the_conversation_waits_for_the_transport_to_be_ready():
+    ran = []
+
+    async def runner(leg, dialog_name, variables, on_event):
+        ran.append(leg.call_id)
+
+    gate = asyncio.Event()
+
+    async def media_started() -> bool:
+        await gate.wait()
+        return True
+
+    registry = CallRegistry(runner)
+    registry.start_call(ScriptLeg("c4"), "bank", ready=media_started)
+    await asyncio.sleep(0.01)
+    assert ran == [] and len(registry) == 1
+    gate.set()
+    await registry.wait_ended("c4")
+    assert ran == ["c4"]
+
+
+async def test_a_transport_that_never_connects_ends_the_call_unstarted():
+    async def runner(leg, dialog_name, variables, on_event):
+        raise AssertionError("the conversation must not start")
+
+    async def never() -> bool:
+        await asyncio.Event().wait()
+        return True
+
+    async def failed() -> bool:
+        return False
+
+    registry = CallRegistry(runner)
+    registry.start_call(ScriptLeg("slow"), "bank", ready=never, ready_timeout=0.01)
+    registry.start_call(ScriptLeg("failed"), "bank", ready=failed)
+    for call_id in ("slow", "failed"):
+        await registry.wait_ended(call_id)
+        assert registry.get(call_id).events.history[-1]["reason"] == "media did not start"
+        assert registry.get(call_id).leg.closed

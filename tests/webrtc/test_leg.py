@@ -96,3 +96,22 @@ async def test_bot_audio_goes_to_the_track_and_close_is_idempotent():
     await leg.close()
     await leg.send_audio(AudioFrame.silence())
     assert leg.bot_track.queued == 0
+
+
+async def test_media_starts_when_aiortc_first_asks_for_bot_audio():
+    leg, _ = new_leg()
+    started = asyncio.ensure_future(leg.media_started())
+    await asyncio.sleep(0)
+    assert not started.done()
+    pull = asyncio.ensure_future(leg.bot_track.recv())  # what aiortc's sender does once connected
+    assert await asyncio.wait_for(started, 1) is True
+    pull.cancel()
+    await leg.close()
+
+
+async def test_media_never_starts_on_a_call_that_ended_first():
+    leg, pc = new_leg()
+    started = asyncio.ensure_future(leg.media_started())
+    pc.emit("track", FiniteMicrophone(frames=0))  # the browser's media ends at once
+    assert await asyncio.wait_for(started, 1) is False
+    await leg.close()

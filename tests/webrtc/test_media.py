@@ -46,15 +46,38 @@ def opus_like_frames(samples_48k: np.ndarray):
 
 
 def test_browser_audio_becomes_exact_16k_frames_keeping_the_tone():
-    inbound = InboundAudio(start=10.0)
+    inbound = InboundAudio()
     frames: list[AudioFrame] = []
-    for frame in opus_like_frames(tone(440, 1.0, 48_000)):
-        frames.extend(inbound.push(frame))
+    for index, frame in enumerate(opus_like_frames(tone(440, 1.0, 48_000))):
+        frames.extend(inbound.push(frame, now=10.02 + index * 0.02))  # one packet every 20 ms
     assert 48 <= len(frames) <= 50  # the resampler holds back a few ms
     assert all(len(f.samples) == 320 and f.sample_rate == ENGINE_RATE for f in frames)
-    assert frames[0].timestamp == 10.0 and frames[1].timestamp == pytest.approx(10.02)
     audio = np.concatenate([f.samples for f in frames])
     assert peak_hz(audio[1600:], ENGINE_RATE) == pytest.approx(440, abs=3)
+    # stamped by arrival: each frame ends no later than its samples arrived, and they never overlap
+    assert frames[-1].end == pytest.approx(11.0, abs=0.02)
+    assert all(b.timestamp >= a.end - 1e-9 for a, b in zip(frames, frames[1:], strict=False))
+
+
+def test_lost_packets_do_not_make_timestamps_drift_behind_the_clock():
+    inbound = InboundAudio()
+    packets = list(opus_like_frames(tone(440, 1.0, 48_000)))
+    before = [
+        f for p in packets[:25] for f in inbound.push(p, now=0.02 * (len([p]) + packets.index(p)))
+    ]
+    after = [f for i, p in enumerate(packets[25:]) for f in inbound.push(p, now=2.0 + 0.02 * i)]
+    assert before[-1].end <= 0.5 + 1e-9
+    assert after[-1].end == pytest.approx(
+        2.0 + 0.02 * 24, abs=0.02
+    )  # not 1.0: half a second was lost
+
+
+def test_a_burst_of_late_packets_gets_consecutive_timestamps():
+    inbound = InboundAudio()
+    frames = [f for p in opus_like_frames(tone(440, 0.2, 48_000)) for f in inbound.push(p, now=5.0)]
+    starts = [f.timestamp for f in frames]
+    assert starts == sorted(starts)
+    assert all(b - a == pytest.approx(0.02) for a, b in zip(starts, starts[1:], strict=False))
 
 
 def test_pcmu_rate_audio_is_resampled_too():
@@ -62,7 +85,7 @@ def test_pcmu_rate_audio_is_resampled_too():
     frames = []
     for pts, start in enumerate(range(0, 8000, 160)):
         chunk = tone(300, 1.0, 8000)[start : start + 160]
-        frames.extend(inbound.push(pcm_to_av_frame(chunk, 8000, pts * 160)))
+        frames.extend(inbound.push(pcm_to_av_frame(chunk, 8000, pts * 160), now=pts * 0.02))
     audio = np.concatenate([f.samples for f in frames])
     assert peak_hz(audio[1600:], ENGINE_RATE) == pytest.approx(300, abs=3)
 

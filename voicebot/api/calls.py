@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 HISTORY_EVENTS = 500  # per call: enough for a long call's transcript, states and metrics
 SUBSCRIBER_EVENTS = 256
-ENDED_CALLS_KEPT = 50  # recently ended calls whose history a late subscriber can still read
+ENDED_CALLS_KEPT = 50
+READY_TIMEOUT = 15.0  # seconds a transport may take to connect its media (ICE, DTLS)  # recently ended calls whose history a late subscriber can still read
 
 EventSink = Callable[[Any], None]
 
@@ -143,8 +144,20 @@ class CallRegistry:
         return self.get(call_id).events.subscribe()
 
     def start_call(
-        self, leg: CallLeg, dialog_name: str, variables: Mapping[str, Any] | None = None
+        self,
+        leg: CallLeg,
+        dialog_name: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        ready: Callable[[], Awaitable[bool]] | None = None,
+        ready_timeout: float = READY_TIMEOUT,
     ) -> str:
+        """Run the call in a task the registry owns; returns its id.
+
+        `ready` (e.g. WebRtcCallLeg.media_started) is awaited before the conversation starts, so
+        the greeting is not spoken into a transport that is still connecting; False or no answer
+        within `ready_timeout` ends the call unstarted.
+        """
         if self._closing:
             raise RuntimeError("the call registry is shutting down; no new calls")
         call_id = leg.call_id
@@ -162,11 +175,17 @@ class CallRegistry:
         )
         self._active[call_id] = call
         call.task = asyncio.get_running_loop().create_task(
-            self._run(call, dict(variables or {})), name=f"call-{call_id}"
+            self._run(call, dict(variables or {}), ready, ready_timeout), name=f"call-{call_id}"
         )
         return call_id
 
-    async def _run(self, call: ActiveCall, variables: dict[str, Any]) -> None:
+    async def _run(
+        self,
+        call: ActiveCall,
+        variables: dict[str, Any],
+        ready: Callable[[], Awaitable[bool]] | None,
+        ready_timeout: float,
+    ) -> None:
         def on_event(event: Any) -> None:
             try:
                 call.events.publish(event_to_json(event))
@@ -175,6 +194,9 @@ class CallRegistry:
 
         reason = "completed"
         try:
+            if ready is not None and not await _ready_within(ready, ready_timeout):
+                reason = "media did not start"
+                return
             call.result = await self._runner(call.leg, call.dialog, variables, on_event)
         except asyncio.CancelledError:
             reason = "shutdown"
@@ -221,6 +243,14 @@ class CallRegistry:
         await asyncio.gather(*tasks, return_exceptions=True)
         for call in list(self._active.values()):  # tasks cancelled before they ever ran
             await self._finish(call, "shutdown")
+
+
+async def _ready_within(ready: Callable[[], Awaitable[bool]], seconds: float) -> bool:
+    try:
+        async with asyncio.timeout(seconds):
+            return await ready()
+    except TimeoutError:
+        return False
 
 
 async def _close_leg(leg: CallLeg) -> None:

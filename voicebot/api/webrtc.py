@@ -51,7 +51,7 @@ async def webrtc_offer(body: OfferBody, request: Request) -> AnswerBody:
     except OfferError as exc:
         raise HTTPException(400, str(exc)) from exc
     try:
-        call_id = runtime.calls.start_call(leg, dialog_name)
+        call_id = runtime.calls.start_call(leg, dialog_name, ready=leg.media_started)
     except Exception:
         await leg.close()
         raise

@@ -1,0 +1,214 @@
+"""Turn latency over the WebRTC leg: aiortc callers on 127.0.0.1 talk to the rule dialog with the
+real models (Whisper tiny.en, Piper joe) through POST /webrtc/offer on a uvicorn server.
+
+Each turn the caller says one Piper-spoken line after the bot has gone quiet. Latency is measured
+where a browser would feel it: the caller's last loud sample leaving its microphone -> the first
+loud frame of the bot's reply arriving at the caller (so Opus both ways, aiortc's jitter buffer and
+the bot track's 20 ms ticks are included; the endpointer's 300 ms end-of-speech silence too). The
+engine's own figure (turn_metrics: last voiced frame -> first reply frame handed to the leg) is
+printed beside it. Server and callers share one process and event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import statistics
+from collections.abc import AsyncIterator
+
+import httpx
+import numpy as np
+import uvicorn
+
+from benchmarks.figures import Figure
+from telephony.webrtc.caller import ScriptedCaller
+from voicebot.api.app import create_app
+from voicebot.api.calls import CallRegistry, conversation_runner
+from voicebot.api.runtime import AppRuntime
+from voicebot.audio import ENGINE_RATE
+from voicebot.conversation.rule_dialog import demo_dialog
+from voicebot.conversation.services import CallServices
+from voicebot.settings import Settings
+
+LINE = "What is my balance?"
+TURNS_ONE_CALL = 6
+CONCURRENT_CALLS = 5
+TURNS_EACH_CONCURRENT = 3
+QUIET_S = 0.8  # the bot counts as done speaking after this long without a loud frame
+TARGET_P50_MS = 500
+
+
+@contextlib.asynccontextmanager
+async def _services(settings: Settings, prompts: list[str]) -> AsyncIterator[CallServices]:
+    # the same engines as voicebot.conversation.services.open_services, built with keywords
+    from voicebot.asr.pool import AsrPool
+    from voicebot.models import load_recognizer, load_synthesizer
+    from voicebot.tts.service import SpeechService
+
+    recognizer = await asyncio.to_thread(load_recognizer, settings.asr)
+    synthesizer = await asyncio.to_thread(load_synthesizer, settings.tts)
+    pool = AsrPool(recognizer, settings.asr.workers)
+    speech = SpeechService(
+        synthesizer,
+        cache_size=settings.tts.cache_size,
+        workers=settings.tts.workers,
+        output_rate=ENGINE_RATE,
+    )
+    try:
+        await speech.prewarm(prompts)
+        yield CallServices.with_engines(settings, pool, speech)
+    finally:
+        speech.close()
+        pool.close()
+
+
+@contextlib.asynccontextmanager
+async def _server(runtime: AppRuntime) -> AsyncIterator[str]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(runtime), log_level="warning", lifespan="off")
+    )
+    task = asyncio.ensure_future(server.serve(sockets=[sock]))
+    for _ in range(500):
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        await runtime.calls.close()
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
+        sock.close()
+
+
+def _trimmed(samples: np.ndarray, threshold: int = 300) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
+
+
+async def _wait(predicate, seconds: float) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"no result within {seconds} s")
+
+
+async def _wait_quiet(caller: ScriptedCaller, since: float, seconds: float = 30.0) -> None:
+    """Until the bot has spoken after `since` and then been quiet for QUIET_S."""
+    loop = asyncio.get_running_loop()
+
+    def quiet() -> bool:
+        loud = [f.at for f in caller.heard if f.at >= since and f.dbfs > -45.0]
+        return bool(loud) and loop.time() - loud[-1] > QUIET_S
+
+    await _wait(quiet, seconds)
+
+
+async def _first_bot_audio(caller: ScriptedCaller, since: float) -> float:
+    def heard() -> bool:
+        return caller.first_speech_after(since) is not None
+
+    await _wait(heard, 15)
+    return caller.first_speech_after(since) or since
+
+
+async def _one_call(url: str, line: np.ndarray, turns: int) -> tuple[str, list[float]]:
+    caller = ScriptedCaller()
+
+    async def post(offer: dict[str, str]) -> dict[str, str]:
+        async with httpx.AsyncClient(base_url=url, timeout=20) as http:
+            response = await http.post("/webrtc/offer", json={**offer, "dialog": "rule:demo"})
+            response.raise_for_status()
+            return response.json()
+
+    call_id = await caller.connect(post)
+    latencies: list[float] = []
+    try:
+        await _wait_quiet(caller, since=0.0)  # the greeting
+        for _ in range(turns):
+            caller.say(line)
+            await _wait(lambda: not caller.mic.speaking and caller.mic.spoken_until is not None, 10)
+            await asyncio.sleep(0.05)
+            last_sound = caller.mic.spoken_until
+            latencies.append(await _first_bot_audio(caller, last_sound) - last_sound)
+            await _wait_quiet(caller, since=last_sound)
+    finally:
+        await caller.hang_up()
+    return call_id or "", latencies
+
+
+def _engine_turns_ms(runtime: AppRuntime, call_ids: list[str]) -> list[float]:
+    values = []
+    for call_id in call_ids:
+        for event in runtime.calls.get(call_id).events.history:
+            if event.get("type") == "turn_metrics" and event.get("trigger") == "said":
+                turn = event["latency_ms"]["turn"]
+                if turn is not None:
+                    values.append(float(turn))
+    return values
+
+
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f} ms" if values else "n/a"
+
+
+def _p95(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return f"{float(np.percentile(values, 95)):.0f} ms"
+
+
+async def _bench() -> list[Figure]:
+    settings = Settings()
+    dialog = demo_dialog()
+    async with _services(settings, dialog.static_prompts()) as services:
+        line = _trimmed(await services.speech.synthesize(LINE))
+        runtime = AppRuntime(
+            settings=settings,
+            dialogs={"rule:demo": dialog},
+            default_dialog="rule:demo",
+            services=services,
+        )
+        runtime.calls = CallRegistry(conversation_runner(runtime))
+        async with _server(runtime) as url:
+            one_id, one = await _one_call(url, line, TURNS_ONE_CALL)
+            one_ms = [1000 * x for x in one]
+            runs = await asyncio.gather(
+                *(_one_call(url, line, TURNS_EACH_CONCURRENT) for _ in range(CONCURRENT_CALLS))
+            )
+            many_ms = [1000 * x for _, values in runs for x in values]
+            many_ids = [call_id for call_id, _ in runs]
+            dropped = sum(runtime.calls.get(c).leg.bot_track.dropped for c in [one_id, *many_ids])
+            p50_one = statistics.median(one_ms)
+            return [
+                Figure(
+                    f"turn latency p50, 1 WebRTC call, heard by the caller ({len(one_ms)} turns)",
+                    _ms(one_ms),
+                    f"<= {TARGET_P50_MS} ms",
+                    p50_one <= TARGET_P50_MS,
+                ),
+                Figure(
+                    "  same call, engine's turn_metrics p50",
+                    _ms(_engine_turns_ms(runtime, [one_id])),
+                ),
+                Figure(
+                    f"turn latency p50, {CONCURRENT_CALLS} concurrent WebRTC calls ({len(many_ms)} turns)",
+                    _ms(many_ms),
+                ),
+                Figure(
+                    f"turn latency p95, {CONCURRENT_CALLS} concurrent WebRTC calls", _p95(many_ms)
+                ),
+                Figure(
+                    "  same calls, engine's turn_metrics p50",
+                    _ms(_engine_turns_ms(runtime, many_ids)),
+                ),
+                Figure("bot frames dropped at the WebRTC legs (bounded queue)", str(dropped)),
+            ]
+
+
+def run() -> list[Figure]:
+    return asyncio.run(_bench())
