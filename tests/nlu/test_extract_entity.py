@@ -173,7 +173,11 @@ def test_datetime_is_aware_in_the_call_time_zone() -> None:
         ("I don't think so", "no"),
         ("not really", "no"),
         ("yes no problem", "yes"),
+        ("okay well no", "no"),
         ("what time is it", None),
+        ("I don't know", None),
+        ("I'm not sure", None),
+        ("no idea", None),
     ],
 )
 def test_yes_no(text: str, answer: str | None) -> None:

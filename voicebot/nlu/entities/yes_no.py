@@ -8,21 +8,19 @@ from __future__ import annotations
 import re
 
 _NO_PHRASES = (
-    r"no+",
+    r"no+(?! idea| clue| problem| worries)",
     r"nope",
     r"nah",
     r"nay",
     r"negative",
-    r"not (?:really|quite|at all|now|today|right now|exactly)",
+    r"not (?:really|quite|at all|now|today|right now|exactly|good|fine|correct|right|ok(?:ay)?)",
     r"(?:that'?s|that is|it'?s|it is) (?:not|wrong|incorrect)",
-    r"(?:i )?(?:do not|don'?t|dont|can'?t|cannot|won'?t|wouldn'?t) (?:think so|want|need|wanna|agree|like)",
-    r"(?:i )?(?:do not|don'?t|dont)",
+    r"(?:i )?(?:do not|don'?t|dont|can'?t|cannot|won'?t|wouldn'?t) (?:think so|want|need|wanna|agree|like|do|have)",
     r"(?:i )?(?:can'?t|cannot|won'?t)(?: make it)?",
     r"wrong",
     r"incorrect",
     r"never",
     r"no way",
-    r"not",
     r"i'?d rather not",
     r"please don'?t",
 )
@@ -59,13 +57,15 @@ _YES_PHRASES = (
     r"mm[ -]?hmm",
     r"yes please",
 )
+# Said by callers who answer neither way; taken out before looking for yes or no.
+_UNSURE = re.compile(r"\b(?:(?:i'?m |i am )?not (?:sure|certain)|(?:i )?(?:don'?t|do not) know)\b")
 _NO = re.compile(r"\b(?:" + "|".join(_NO_PHRASES) + r")\b")
 _YES = re.compile(r"\b(?:" + "|".join(_YES_PHRASES) + r")\b")
 
 
 def extract_yes_no(text: str) -> tuple[str, str] | None:
     """("yes" | "no", the words that said it), or None when the text says neither."""
-    lowered = text.lower().replace("’", "'")
+    lowered = _UNSURE.sub(" ", text.lower().replace("’", "'"))
     no = _NO.search(lowered)
     yes = _YES.search(lowered)
     if no and (not yes or no.start() <= yes.start() or _negates(lowered, no, yes)):
@@ -76,5 +76,5 @@ def extract_yes_no(text: str) -> tuple[str, str] | None:
 
 
 def _negates(text: str, no: re.Match[str], yes: re.Match[str] | None) -> bool:
-    """A later "no" wins over an earlier hedge ("well okay no"), but "yes, no problem" is yes."""
-    return yes is not None and not text[no.start() :].startswith(("no problem", "no worries"))
+    """A later "no" wins over an earlier hedge: "well okay no" is no."""
+    return yes is not None
