@@ -14,6 +14,7 @@ the caller talks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from telephony.leg import CallLeg, DtmfDigit, LegHangup
+from telephony.leg import CallLeg, DtmfDigit, LegEvent, LegHangup
 from voicebot.audio import AudioFrame
 from voicebot.conversation.events import (
     BargeInEvent,
@@ -95,6 +96,7 @@ class Conversation:
         self._on_event = on_event
         self._variables = dict(variables or {})
         self._variables.setdefault("caller", leg.remote_party)
+        self._variables.setdefault("call_id", leg.call_id)
         self.record = CallRecord(leg.call_id, leg.remote_party, dialog_name, self._clock.now())
         self._inbox: asyncio.Queue[_Input] = (
             asyncio.Queue()
@@ -135,6 +137,10 @@ class Conversation:
                     for task in background:
                         task.cancel()
                     self._listener.close()
+        except asyncio.CancelledError:
+            if self.record.outcome == "in_progress":  # the server shut down under the call
+                self.record.outcome, self.record.end_reason = "cancelled", "cancelled"
+            raise
         finally:
             self.record.ended_at = self._clock.now()
             self._publish(
@@ -146,10 +152,18 @@ class Conversation:
 
     async def _read_leg(self) -> None:
         assert self._listener is not None
-        async for event in self._leg.events():
+        async with contextlib.aclosing(self._leg.events()) as events:
+            await self._dispatch(events, self._listener)
+        if self._gone is None:  # a leg that ends without LegHangup still ended the call
+            self._gone = LegHangup("leg closed", self._clock.now())
+            self._playout.stop()
+            self._inbox.put_nowait(_Gone(self._gone))
+
+    async def _dispatch(self, events: AsyncIterator[LegEvent], listener: Listener) -> None:
+        async for event in events:
             match event:
                 case AudioFrame():
-                    self._listener.feed(event)
+                    listener.feed(event)
                 case DtmfDigit():
                     self._interrupt(event.timestamp, because="dtmf")
                     self._inbox.put_nowait(_Key(event))
@@ -158,10 +172,6 @@ class Conversation:
                     self._playout.stop()
                     self._inbox.put_nowait(_Gone(event))
                     return
-        if self._gone is None:  # a leg that ends without LegHangup still ended the call
-            self._gone = LegHangup("leg closed", self._clock.now())
-            self._playout.stop()
-            self._inbox.put_nowait(_Gone(self._gone))
 
     def _on_listener_event(self, event: ListenerEvent) -> None:
         match event:
