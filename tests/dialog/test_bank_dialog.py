@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from dialog_helpers import Chat, script
 
 from voicebot.dialog.protocol import Listen, Transfer
@@ -251,3 +252,42 @@ async def test_events_after_the_call_ended_do_nothing(bank) -> None:
     count = len(chat.actions)
     await chat.say("hello?")
     assert len(chat.actions) == count
+
+
+MENU = "bot: What else can I do for you? Say balance or lost card."
+LOST_CARD_ASK = "bot: I can block the card on account 1 2 3 4 5 6 7 8 now. Shall I block it?"
+
+
+@pytest.mark.parametrize(
+    ("lines", "last"),
+    [
+        (["#0"], "[transfer to bank_agents]"),
+        (["#1"], ASK_ACCOUNT),
+        (["#2", "#12345678", "yes", "no", "I lost my card"], LOST_CARD_ASK),
+        (["#2", "#12345678", "yes", "no", "yes"], MENU),
+        (["#2", "#12345678", "yes", "no", "yes", "#1"], ASK_PIN),
+        (["#2", "#12345678", "yes", "no", "yes", "#2"], LOST_CARD_ASK),
+        (["#2", "#12345678", "yes", "no", "yes", "check my balance"], ASK_PIN),
+        (["#1", "#1#", "#1#", "#1#"], "[transfer to bank_agents]"),  # account too short
+    ],
+    ids=[
+        "welcome-0",
+        "welcome-1",
+        "else-lost",
+        "else-yes",
+        "menu-1",
+        "menu-2",
+        "menu-balance",
+        "account-retries",
+    ],
+)
+async def test_menu_keys_and_intents(bank, lines: list[str], last: str) -> None:
+    assert (await script(bank, lines))[-1].startswith(last)
+
+
+async def test_a_hash_after_a_complete_entry_is_ignored(bank) -> None:
+    chat = Chat(bank)
+    await chat.start()
+    await chat.say("#1")
+    assert await chat.say("#12345678#") == ["bot: I heard 1 2 3 4 5 6 7 8. Is that right?"]
+    assert await chat.say("#1") == [ASK_PIN]  # 1 means yes

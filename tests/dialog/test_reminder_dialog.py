@@ -118,3 +118,10 @@ async def test_repeat_and_goodbye(reminder) -> None:
         "bot: Thank you. Goodbye.",
         "[hangup: completed]",
     ]
+
+
+async def test_plain_yes_confirms_and_nonsense_ends_at_the_front_desk(reminder) -> None:
+    assert (await script(reminder, ["yes"], CONTACT))[-1] == "[hangup: confirmed]"
+    lines = await script(reminder, ["purple", "purple", "purple"], CONTACT)
+    assert lines[-1].startswith("[transfer to clinic_front_desk]")
+    assert "no match" in lines[-1]

@@ -84,3 +84,8 @@ async def test_agent_and_no_match_fallback(telecom) -> None:
     assert lines[2:4] == ["bot: Sorry, I did not understand.", WELCOME]
     assert lines[-1].startswith("[transfer to support_agents]")
     assert "no match" in lines[-1]
+
+
+async def test_yes_when_the_router_is_back_and_repeat(telecom) -> None:
+    lines = await script(telecom, ["#1", "pardon", "yes"])
+    assert lines[-3:] == [RESTART, "caller: yes", "bot: Is your internet working now?"]

@@ -69,6 +69,7 @@ class YamlDialogSession(StepRunner):
             case CallEnded():
                 self.ended = True
             case CallerSaid(text=text) if self.waiting is not None:
+                self._entry_full = False
                 self._heard(text)
                 async for action in self._on_text(text.strip()):
                     yield action
@@ -104,6 +105,10 @@ class YamlDialogSession(StepRunner):
 
     async def _on_key(self, key: str) -> AsyncIterator[Action]:
         assert self.waiting is not None
+        ended_by_length, self._entry_full = self._entry_full, False
+        if key == "#" and ended_by_length:
+            yield self._listen()  # the habitual '#' after an entry that was already complete
+            return
         if self.waiting.kind == "intent":
             transition = self._state().dtmf.get(key)
             if transition is None:
@@ -118,6 +123,7 @@ class YamlDialogSession(StepRunner):
             if not self._digits.press(key, max_keys(slot)):
                 yield self._listen()
                 return
+            self._entry_full = key != "#"
             gen = self._keyed_slot(self._digits.take())
         async for action in gen:
             yield action

@@ -56,6 +56,7 @@ class StepRunner:
         self.topic: str | None = None  # latest matched intent, for the transfer context
         self.transcript: list[tuple[str, str]] = []
         self._digits = DigitBuffer()
+        self._entry_full = False  # the last key entry ended by reaching its length
         self._counters: dict[str, int] = {}
         self._last_prompt: Say | None = None
         self._goto: str | None = None
