@@ -68,6 +68,11 @@ BROKEN = {
         "30:9: error: state 'goodbye' at do.0: a step may do one thing, this one has say, goto "
         "(hint: write each as its own '- ' step)"
     ],
+    "broken_next_nowhere.yaml": [
+        "25:7: error: a 'next' transition of state 'hours' goes nowhere "
+        "(hint: give it goto: STATE (or end its steps with hangup or transfer))",
+        "30:3: error: state 'goodbye' is never reached (hint: add a transition to it, or remove it)",
+    ],
     "broken_unknown_variable.yaml": [
         "23:10: error: unknown call variable 'var.frist_name' "
         "(hint: declare it under 'variables:' (e.g. frist_name: null))"

@@ -164,3 +164,22 @@ async def test_fast_webhook_needs_no_filler() -> None:
         actions = [a async for a in dialog.new_session().respond(CallStarted())]
     assert actions == [Say("Your order is new."), Hangup("completed")]
     assert clock.pending_sleepers == 0  # the filler timer was cancelled
+
+
+async def test_webhook_on_error_state_chosen_by_the_author(tmp_path) -> None:
+    text = (FIXTURES / "webhooks.yaml").read_text()
+    text = text.replace(
+        "    save: {status: order.status}\n",
+        "    save: {status: order.status}\n    on_error: sorry\n",
+    )
+    text += "  sorry:\n    do:\n      - say: Our order system is down. Please call again later.\n      - hangup: backend_down\n"
+    (tmp_path / "on_error.yaml").write_text(text)
+    transport = httpx.MockTransport(lambda request: httpx.Response(503))
+    async with httpx.AsyncClient(transport=transport) as http:
+        dialog = load_dialog(tmp_path / "on_error.yaml", http=http)
+        actions = [a async for a in dialog.new_session().respond(CallStarted())]
+    assert actions == [
+        APOLOGY,
+        Say("Our order system is down. Please call again later."),
+        Hangup("backend_down"),
+    ]

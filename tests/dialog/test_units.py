@@ -145,3 +145,22 @@ def test_static_prompts_are_the_texts_without_placeholders(bank) -> None:
     assert "Welcome to Example Bank. This call may be recorded." in prompts
     assert not any("{{" in p for p in prompts)
     assert len(prompts) == len(set(prompts))
+
+
+def test_chat_loads_no_audio_models() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from voicebot.cli import main; "
+        f"main(['chat', {str(DIALOGS / 'telecom_support.yaml')!r}, '--script', '/dev/null']); "
+        "heavy = [m for m in sys.modules if m.split('.')[0] in "
+        "('faster_whisper', 'ctranslate2', 'piper', 'onnxruntime', 'webrtcvad') "
+        "or m.startswith(('voicebot.asr', 'voicebot.tts', 'voicebot.vad'))]; "
+        "print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"

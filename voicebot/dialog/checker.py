@@ -322,6 +322,12 @@ class _MeaningChecker:
             self._transition(transition, (*path, "dtmf", key))
         for i, transition in enumerate(state.next):
             self._transition(transition, (*path, "next", i))
+            if not transition.goto and not terminates(transition.do):
+                self.error(
+                    (*path, "next", i),
+                    f"a 'next' transition of state '{name}' goes nowhere",
+                    "give it goto: STATE (or end its steps with hangup or transfer)",
+                )
         if state.next and state.next[-1].if_ is not None:
             self.error(
                 (*path, "next"),

@@ -48,6 +48,8 @@ class YamlDialog:
     ) -> None:
         self.spec = spec
         self.name = spec.name
+        self.voice = spec.settings.voice  # None: the server's default voice
+        self.language = spec.settings.language
         self.nlu = nlu
         self.threshold = spec.settings.confidence_threshold
         self.responses: Mapping[str, list[str]] = responses or {}

@@ -110,6 +110,7 @@ class YamlDialogSession(StepRunner):
             yield self._listen()  # the habitual '#' after an entry that was already complete
             return
         if self.waiting.kind == "intent":
+            self.intent, self.confidence = f"key {key}", 1.0
             transition = self._state().dtmf.get(key)
             if transition is None:
                 gen = self._retry("no_match")
