@@ -254,9 +254,8 @@ class Conversation:
             if isinstance(item, UtteranceStarted):
                 continue
             if isinstance(item, FinalTranscript) and not item.hypothesis.text.strip():
-                deadline = (
-                    self._clock.now() + seconds
-                )  # noise, not an answer: give the full time again
+                # noise, not an answer: give the full time again
+                deadline = self._clock.now() + seconds
                 continue
             return item
 

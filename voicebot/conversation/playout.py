@@ -32,7 +32,11 @@ SendFrame = Callable[[AudioFrame], Awaitable[None]]
 
 @dataclass(frozen=True, slots=True)
 class PlaybackReport:
-    """What became of one bot utterance. `heard_text` is estimated from the played fraction, word by word."""
+    """What became of one bot utterance. `heard_text` is estimated from the played fraction, word by word.
+
+    `total_ms` is the audio synthesized for it: all of it, unless it was interrupted before its
+    later sentences were synthesized.
+    """
 
     text: str
     played_ms: int
