@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voicebot.nlu import NO_MATCH, NluPipeline, NluTrainingData
+from voicebot.nlu import NO_MATCH, NluDataError, NluPipeline, NluTrainingData
 from voicebot.nlu.intent_classifier import IntentClassifier
 from voicebot.nlu.text import normalize
 
@@ -153,3 +153,9 @@ def test_two_intents_fast_path_equals_scikit_learn() -> None:
             classifier.sklearn_probabilities(normalize(text)),
             atol=1e-9,
         )
+
+
+def test_a_regex_that_does_not_compile_fails_training() -> None:
+    data = NluTrainingData(intents={"a": ["alpha"], "b": ["beta"]}, regexes={"pin": r"(\d{4}"})
+    with pytest.raises(NluDataError, match="regex for entity 'pin' does not compile"):
+        NluPipeline.train(data)
