@@ -98,9 +98,8 @@ class Conversation:
         self._variables.setdefault("caller", leg.remote_party)
         self._variables.setdefault("call_id", leg.call_id)
         self.record = CallRecord(leg.call_id, leg.remote_party, dialog_name, self._clock.now())
-        self._inbox: asyncio.Queue[_Input] = (
-            asyncio.Queue()
-        )  # low rate: one item per utterance or key
+        # unbounded but low rate: one item per utterance, key or hangup
+        self._inbox: asyncio.Queue[_Input] = asyncio.Queue()
         self._playout = Playout(leg.send_audio, self._clock)
         self._listener: Listener | None = None
         self._listen = Listen(no_input_timeout=services.settings.no_input_timeout)

@@ -98,9 +98,8 @@ class WavFileLeg:
         tick = 0
         while self.log.hangup_reason is None:
             begins = self.start + tick * 0.02
-            arrives = (
-                begins + 0.02
-            )  # like a real transport: a frame exists once its last sample does
+            # like a real transport: a frame exists once its last sample does
+            arrives = begins + 0.02
             await self._clock.sleep_until(arrives)
             if self.log.hangup_reason is not None:
                 return  # the bot hung up while we waited

@@ -147,9 +147,8 @@ class Playout:
             self._finish(utterance)
             return self._next_frame(timestamp)
         if utterance.started_at is None:
-            utterance.started_at = sent_at = (
-                self._clock.now()
-            )  # later than `timestamp` if the loop lags
+            # the time it really went out: later than `timestamp` when the loop lags
+            utterance.started_at = sent_at = self._clock.now()
             if utterance.on_start is not None:
                 utterance.on_start(sent_at)
         utterance.played_samples += len(samples)
