@@ -291,3 +291,18 @@ async def test_a_hash_after_a_complete_entry_is_ignored(bank) -> None:
     await chat.say("#1")
     assert await chat.say("#12345678#") == ["bot: I heard 1 2 3 4 5 6 7 8. Is that right?"]
     assert await chat.say("#1") == [ASK_PIN]  # 1 means yes
+
+
+async def test_keys_then_silence_end_the_entry(bank) -> None:
+    chat = Chat(bank)
+    await chat.start()
+    await chat.say("#1")
+    await chat.say("#1234567")
+    assert await chat.say("#8") == ["bot: I heard 1 2 3 4 5 6 7 8. Is that right?"]
+    await chat.say("yes")
+    await chat.say("#432")
+    assert await chat.say("(silence)") == [
+        "bot: Sorry, I did not get that.",
+        "bot: Your PIN has four digits. Please key it in.",
+    ]
+    assert await chat.say("(pause)") == []  # nothing typed: keep listening

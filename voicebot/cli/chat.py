@@ -70,7 +70,10 @@ async def chat(args: argparse.Namespace) -> int:
         except DialogError as exc:
             print("\n".join(exc.messages), file=sys.stderr)
             return 1
-        chat_run = ChatTranscript(dialog.new_session(), print, trace=args.trace)
+        interactive = args.script is None
+        chat_run = ChatTranscript(
+            dialog.new_session(), print, trace=args.trace, echo=not interactive
+        )
         await chat_run.start(_variables(args.var))
         if args.script:
             for line in script_lines(args.script.read_text(encoding="utf-8")):
@@ -82,6 +85,7 @@ async def chat(args: argparse.Namespace) -> int:
             try:
                 line = await asyncio.to_thread(input, "you> ")
             except EOFError:
+                print()
                 break
             if line.strip():
                 await chat_run.line(line.strip())

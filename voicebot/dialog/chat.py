@@ -77,10 +77,13 @@ def format_trace(trace: DialogTrace) -> str:
 class ChatTranscript:
     """Drives one session from lines and keeps what it printed."""
 
-    def __init__(self, session: DialogSession, out: Callable[[str], None], *, trace: bool) -> None:
+    def __init__(
+        self, session: DialogSession, out: Callable[[str], None], *, trace: bool, echo: bool = True
+    ) -> None:
         self.session = session
         self.out = out
         self.trace = trace
+        self.echo = echo  # print the caller's lines too (scripts); not when a person typed them
         self.actions: list[Action] = []
         self.finished = False
 
@@ -90,7 +93,8 @@ class ChatTranscript:
     async def line(self, line: str) -> None:
         if self.finished:
             return
-        self.out(f"caller: {line}")
+        if self.echo:
+            self.out(f"caller: {line}")
         await self._feed(events_for_line(line))
 
     async def _feed(self, events: Iterable[DialogEvent]) -> None:

@@ -77,12 +77,12 @@ class YamlDialogSession(StepRunner):
                 self._heard(f"pressed {key}")
                 async for action in self._on_key(key):
                     yield action
+            case InputTimeout() if self.waiting is not None and self._digits:
+                # keys were typed and then nothing came: the entry is what was typed
+                async for action in self._keyed_slot(self._digits.take()):
+                    yield action
             case InputTimeout(kind="inter_digit") if self.waiting is not None:
-                if self.waiting.kind == "slot" and self._digits:
-                    async for action in self._keyed_slot(self._digits.take()):
-                        yield action
-                else:
-                    yield self._listen()
+                yield self._listen()
             case InputTimeout() if self.waiting is not None:
                 async for action in self._retry("no_input"):
                     yield action
