@@ -18,7 +18,14 @@ from typing import Any
 import yaml
 
 from benchmarks.figures import Figure
-from voicebot.nlu import NO_MATCH, NluPipeline, NluTrainingData, extract_entity, load_rasa_nlu
+from voicebot.nlu import (
+    NO_MATCH,
+    NluPipeline,
+    NluTrainingData,
+    extract_entity,
+    load_faq_markdown,
+    load_rasa_nlu,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "nlu"
 
@@ -57,6 +64,18 @@ def digits_accuracy() -> tuple[int, int]:
         entity = extract_entity("digits", str(text), now=now)
         right += entity is not None and entity.value == expected
     return right, len(cases)
+
+
+def faq_accuracy() -> tuple[int, int]:
+    """Right answer (or rightly none) for questions asked in other words than bank_faq.md's."""
+    spec = load_yaml("faq_eval.yaml")
+    faq = NluTrainingData(faq=load_faq_markdown(FIXTURES / spec["faq"]))
+    pipeline = NluPipeline(training_data(spec["training"]).merge(faq))
+    right = 0
+    for asked, question in spec["cases"]:
+        answer = pipeline.answer_faq(asked)
+        right += (answer.question if answer else None) == question
+    return right, len(spec["cases"])
 
 
 def render(slot_type: str, value: Any) -> str:
@@ -102,6 +121,7 @@ def run() -> list[Figure]:
     )
     digits_right, digits_total = digits_accuracy()
     dates_right, dates_total = dates_accuracy()
+    faq_right, faq_total = faq_accuracy()
 
     texts = [
         (dialog, text)
@@ -142,6 +162,7 @@ def run() -> list[Figure]:
         ),
         Figure("digit strings accuracy", percent(digits_right, digits_total)),
         Figure("date/time accuracy", percent(dates_right, dates_total)),
+        Figure("FAQ answer accuracy (paraphrases + unrelated)", percent(faq_right, faq_total)),
         Figure("NLU parse p50 per utterance (wall)", f"{p50:.2f} ms"),
         Figure(
             f"NLU parse p99 per utterance (wall, load avg {load:.1f})",

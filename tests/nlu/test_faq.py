@@ -85,3 +85,12 @@ def test_markdown_without_questions(tmp_path: Path) -> None:
     path.write_text("Just some text.\n", encoding="utf-8")
     with pytest.raises(NluDataError, match="no '## question' headings"):
         load_faq_markdown(path)
+
+
+def test_bank_faq_fixture_answers_a_paraphrase(fixtures_dir: Path) -> None:
+    pairs = load_faq_markdown(fixtures_dir / "bank_faq.md")
+    assert len(pairs) == 8
+    pipeline = NluPipeline.train(NluTrainingData(faq=pairs))
+    answer = pipeline.answer_faq("is there a limit on cash withdrawals")
+    assert answer is not None
+    assert answer.question == "What is the daily cash withdrawal limit?"
