@@ -99,3 +99,27 @@ async def test_a_click_shorter_than_the_guard_is_no_barge_in():
     pool = GatedPool()
     events, _ = await listen(caller(silence(0.5), speech(0.06, "goodbye"), silence(0.5)), pool)
     assert not [e for e in events if isinstance(e, VoiceOnset)]
+
+
+class SlowFirstPool:
+    """The first decode waits for the gate; later ones answer at once."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.calls = 0
+
+    async def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis:
+        self.calls += 1
+        if self.calls == 1:
+            await self.gate.wait()
+        return LoudnessRecognizer.hear(audio, final)
+
+
+async def test_finals_keep_the_order_they_were_spoken_in_when_decodes_finish_out_of_order():
+    pool = SlowFirstPool()
+    audio = caller(
+        silence(0.5), speech(0.6, "goodbye"), silence(0.6), speech(0.8, "check my balance")
+    )
+    events, _ = await listen(caller(audio, silence(0.6)), pool, open_gate_at=3.0)
+    finals = [e.hypothesis.text for e in events if isinstance(e, FinalTranscript)]
+    assert finals == ["goodbye", "check my balance"]

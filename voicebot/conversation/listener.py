@@ -133,6 +133,7 @@ class Listener:
         self._samples_since_partial = 0
         self._decodes_in_flight = 0
         self._speculative: asyncio.Task[Hypothesis | None] | None = None
+        self._last_finish: asyncio.Task[None] | None = None
         self.partials_skipped = 0
         self.speculative_dropped = 0
 
@@ -190,7 +191,11 @@ class Listener:
                 if event.truncated:  # no pause came before the cut: the speculative one is stale
                     self._drop_speculative()
                 speculative, self._speculative = self._speculative, None
-                self._spawn(self._finish(event, self._speech_start, frame.end, speculative))
+                self._last_finish = self._spawn(
+                    self._finish(
+                        event, self._speech_start, frame.end, speculative, self._last_finish
+                    )
+                )
 
     def _drop_speculative(self) -> None:
         """Cancelling takes a decode still waiting in the pool out of its queue (AsrPool does)."""
@@ -217,6 +222,7 @@ class Listener:
         speech_start: float | None,
         speech_end: float,
         speculative: asyncio.Task[Hypothesis | None] | None,
+        previous: asyncio.Task[None] | None,
     ) -> None:
         hypothesis = await speculative if speculative is not None else None
         reused = hypothesis is not None
@@ -224,6 +230,8 @@ class Listener:
             hypothesis = await self._decode(event.audio, final=True)
         if hypothesis is None:
             hypothesis = Hypothesis("", is_final=True, confidence=0.0)
+        if previous is not None and not previous.done():
+            await asyncio.wait([previous])  # finals reach the dialog in the order they were spoken
         self._emit(
             FinalTranscript(
                 hypothesis=hypothesis,
