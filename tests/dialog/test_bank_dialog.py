@@ -306,3 +306,9 @@ async def test_keys_then_silence_end_the_entry(bank) -> None:
         "bot: Your PIN has four digits. Please key it in.",
     ]
     assert await chat.say("(pause)") == []  # nothing typed: keep listening
+
+
+async def test_a_caller_who_never_agrees_with_the_read_back_reaches_an_agent(bank) -> None:
+    lines = await script(bank, ["#1", "#12345678", "no", "#12345678", "no", "#12345678", "no"])
+    assert lines[-1].startswith("[transfer to bank_agents]")
+    assert lines.count("bot: Let's try again.") == 3

@@ -20,7 +20,7 @@ from voicebot.dialog.errors import DialogError
 from voicebot.dialog.faq import faq_pairs
 from voicebot.dialog.graph import all_actions
 from voicebot.dialog.schema import DialogSpec
-from voicebot.dialog.session import YamlDialogSession
+from voicebot.dialog.session import GIVE_UP, TRY_AGAIN, YamlDialogSession
 from voicebot.dialog.templates import is_static, render
 from voicebot.nlu.understanding import NO_MATCH, Understanding
 
@@ -99,7 +99,7 @@ class YamlDialog:
     def static_prompts(self) -> list[str]:
         """Prompt texts without placeholders, for warming the TTS cache."""
         spec = self.spec
-        texts = [spec.settings.apology, spec.settings.faq_followup, "Let's try again."]
+        texts = [spec.settings.apology, spec.settings.faq_followup, TRY_AGAIN, GIVE_UP]
         texts += [s.say for s in spec.states.values() if s.say]
         texts += [t for s in spec.slots.values() for t in (s.prompt, s.reprompt, s.invalid) if t]
         texts += [h.filler for h in spec.webhooks.values() if h.filler]

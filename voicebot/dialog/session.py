@@ -31,6 +31,8 @@ from voicebot.dialog.steps import StepFailed, StepRunner, Waiting
 from voicebot.dialog.templates import render
 
 log = logging.getLogger(__name__)
+TRY_AGAIN = "Let's try again."
+GIVE_UP = "Sorry, I could not help you this time. Goodbye."
 MAX_HOPS = 50  # state changes in one turn; more means states loop without asking the caller
 
 
@@ -250,11 +252,11 @@ class YamlDialogSession(StepRunner):
         if answer == "yes":
             self._filled(name)
             gen = self._proceed()
-        elif answer == "no":
+        elif answer == "no":  # counts as a miss, so a caller who never agrees reaches the fallback
             self.slots[name] = None
             self.waiting = Waiting("slot", name)
-            yield self._say("Let's try again.")
-            gen = self._ask_slot(name)
+            yield self._say(TRY_AGAIN)
+            gen = self._retry("no_match", apologise=False, reprompt=self.spec.slots[name].prompt)
         else:
             transition = await self._global(text)
             gen = self._take(transition) if transition else self._retry("no_match")
@@ -322,7 +324,11 @@ class YamlDialogSession(StepRunner):
         else:
             raise RuntimeError(f"a transition in state '{self.state}' goes nowhere")
 
-    async def _retry(self, kind: str, *, apologise: bool = True) -> AsyncIterator[Action]:
+    async def _retry(
+        self, kind: str, *, apologise: bool = True, reprompt: str | None = None
+    ) -> AsyncIterator[Action]:
+        """One more try after no input or no match (apology, the prompt again, listen), or the
+        fallback once the retries are used up. `reprompt` replaces the prompt said again."""
         slot_name = self.waiting.slot if self.waiting else None
         slot = self.spec.slots[slot_name] if slot_name else None
         key = f"{kind}:{slot_name or ''}"
@@ -342,20 +348,17 @@ class YamlDialogSession(StepRunner):
             if fallback:
                 self._goto = fallback
                 return
-            yield self._say("Sorry, I could not help you this time. Goodbye.")
+            yield self._say(GIVE_UP)
             yield self._hangup(kind)
             return
         if apologise and policy.say:
             yield self._say(
                 render(policy.say[min(count, len(policy.say)) - 1], self.slots, self.variables)
             )
-        if (
-            kind == "no_match"
-            and slot is not None
-            and slot.reprompt
-            and self.waiting.kind == "slot"
-        ):
-            yield self._prompt(render(slot.reprompt, self.slots, self.variables))
+        if reprompt is None and kind == "no_match" and slot and self.waiting.kind == "slot":
+            reprompt = slot.reprompt
+        if reprompt:
+            yield self._prompt(render(reprompt, self.slots, self.variables))
         elif self._last_prompt is not None:
             yield self._prompt(self._last_prompt.text, self._last_prompt.interruptible)
         self._digits.take()
