@@ -44,8 +44,12 @@ class FakeRasa:
         self.mode = mode  # "ok", "slow", "error500", "garbage", "no_intent"
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.port = 0
+        self.handlers: set[asyncio.Task[None]] = set()  # open connections, cancelled at close
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.handlers.add(task)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
@@ -88,6 +92,7 @@ class FakeRasa:
             await writer.drain()
         finally:
             writer.close()
+            self.handlers.discard(task)
 
 
 @asynccontextmanager
@@ -99,7 +104,6 @@ async def fake_rasa(mode: str = "ok") -> AsyncIterator[FakeRasa]:
         yield fake
     finally:
         server.close()
-        for task in asyncio.all_tasks():
-            if task.get_coro().__qualname__.startswith("FakeRasa._handle"):  # type: ignore[union-attr]
-                task.cancel()
+        for task in list(fake.handlers):
+            task.cancel()
         await server.wait_closed()
