@@ -2,7 +2,8 @@
 
 Runs the real engine (VAD, endpointer, Whisper, the dialog, Piper, barge-in) over a caller WAV as if
 it were a phone call, writes what the bot said as a WAV aligned with the caller's, and one JSON line
-per turn with the transcript, intent, reply, barge-in report and latency timestamps.
+per turn with the transcript, intent, reply, barge-in report and latency timestamps (seconds into
+the caller's WAV). Bad input (no such file, not a WAV, empty, a broken dialog) exits with code 2.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from voicebot.conversation.metrics import TurnRecord
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +162,26 @@ async def _call(args: argparse.Namespace) -> int:
 
     write_wav(args.out, leg.bot_audio(), 16_000)
     write_turns_jsonl(record, args.log, origin=leg.start)
-    replies = sum(1 for t in record.turns if t.caller_text or t.digit)
+    for turn in record.turns:
+        print(_summary(turn, leg.start))
     print(
-        f"{record.call_id}: {len(record.turns)} turns ({replies} answered), outcome {record.outcome}; "
+        f"{record.call_id}: {len(record.turns)} turns, outcome {record.outcome}; "
         f"bot audio in {args.out}, turns in {args.log}"
     )
     return 0
+
+
+def _summary(turn: TurnRecord, origin: float) -> str:
+    """One readable line per turn: when, what the caller did, what the bot said, how fast."""
+    heard = {
+        "said": f"caller: {turn.caller_text!r} -> {turn.intent}",
+        "pressed": f"caller pressed {turn.digit} -> {turn.intent}",
+    }.get(turn.trigger, turn.trigger)
+    when = turn.speech_start if turn.speech_start is not None else turn.reply_ready
+    at = f"{when - origin:6.2f}s" if when is not None else "      -"
+    latency = turn.latencies_ms()["turn"]
+    fast = f" ({latency} ms)" if latency is not None else ""
+    cut = ""
+    if turn.barge_in is not None:
+        cut = f" [interrupted after {turn.barge_in.played_ms} ms]"
+    return f"{at}  {heard}{fast} | bot: {turn.bot_text!r}{cut}"
