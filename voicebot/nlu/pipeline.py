@@ -18,6 +18,7 @@ from collections.abc import Collection
 from typing import ClassVar
 
 from voicebot.nlu.data_entities import DataEntityExtractor
+from voicebot.nlu.entities.extract import warm_up as warm_up_entities
 from voicebot.nlu.faq import DEFAULT_FAQ_THRESHOLD, FaqAnswer, FaqIndex
 from voicebot.nlu.intent_classifier import IntentClassifier
 from voicebot.nlu.out_of_scope import OUT_OF_SCOPE_EXAMPLES
@@ -51,6 +52,7 @@ class NluPipeline:
         self._entities = DataEntityExtractor(data)
         examples = [e for texts in data.intents.values() for e in texts]
         self._faq = FaqIndex(data.faq, threshold=faq_threshold, background=examples)
+        warm_up_entities()  # a dialog loads here; its first caller should not pay for it
 
     @classmethod
     def train(
