@@ -160,3 +160,18 @@ async def test_events_serialize_to_json(run_call):
     kinds = {e.to_json()["type"] for e in run.events}
     assert {"transcript", "bot_speech", "dialog_state", "barge_in", "turn_metrics"} <= kinds
     assert kinds >= {"call_ended"}
+
+
+async def test_the_call_record_is_ready_for_the_store(run_call):
+    import json
+
+    audio = caller(silence(4.0), speech(1.0, "check my balance"), silence(6.0))
+    run = await run_call(audio)
+    data = json.loads(json.dumps(run.record.to_json()))  # plain JSON all the way down
+    assert data["duration_s"] == pytest.approx(
+        run.record.ended_at - run.record.started_at, abs=1e-3
+    )
+    said = data["turns"][1]
+    assert said["caller_text"] == "check my balance"
+    assert said["timestamps"]["last_sound"] == pytest.approx(5.0, abs=0.001)  # from the call start
+    assert said["latency_ms"]["endpoint"] == 300

@@ -103,16 +103,22 @@ class CallRecord:
         self.turns.append(turn)
         return turn
 
+    @property
+    def duration_s(self) -> float:
+        return 0.0 if self.ended_at is None else self.ended_at - self.started_at
+
     def to_json(self) -> dict[str, Any]:
+        """For the store: `started_at`/`ended_at` on the call's Clock, turn timestamps from the start."""
         return {
             "call_id": self.call_id,
             "remote_party": self.remote_party,
             "dialog": self.dialog,
             "started_at": self.started_at,
             "ended_at": self.ended_at,
+            "duration_s": round(self.duration_s, 3),
             "outcome": self.outcome,
             "end_reason": self.end_reason,
             "transfer_target": self.transfer_target,
             "callbacks": list(self.callbacks),
-            "turns": [t.to_json() for t in self.turns],
+            "turns": [t.to_json(origin=self.started_at) for t in self.turns],
         }
