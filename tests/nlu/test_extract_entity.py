@@ -108,9 +108,11 @@ def test_money_default_currency_and_text() -> None:
         ("the second", date(2026, 4, 2)),  # already past this month
         ("in two weeks", date(2026, 3, 18)),
         ("May I come on saturday", date(2026, 3, 7)),  # "may" the verb is not the month
+        ("may I come on the twelfth", date(2026, 3, 12)),
+        ("the thirty first of next month", None),  # April has 30 days
     ],
 )
-def test_dates_relative_to_the_call(text: str, day: date) -> None:
+def test_dates_relative_to_the_call(text: str, day: date | None) -> None:
     assert value("date", text) == day
 
 

@@ -161,13 +161,12 @@ def extract_date(text: str, now: datetime, prefer: str = "future") -> tuple[date
         weekday = WEEKDAYS.index(match.group(1) or match.group(2))
         monday_next_week = now.date() + timedelta(days=7 - now.weekday())
         return monday_next_week + timedelta(days=weekday), match.group(0)
-    if not _MONTH_NAME.search(spoken) and (match := _DAY_OF_MONTH.search(spoken)):
-        return _day_of_month(now.date(), int(match.group(1)), match.group(2), prefer), match.group(
-            0
-        )
     phrase = _date_phrase(spoken)
     if not phrase:
         return None
+    if not _MONTH_NAME.search(phrase) and (match := _DAY_OF_MONTH.search(phrase)):
+        day = _day_of_month(now.date(), int(match.group(1)), match.group(2), prefer)
+        return (day, match.group(0)) if day is not None else None
     parsed = dateparser.parse(phrase, languages=["en"], settings=_settings(now, prefer))
     if parsed is None:
         return None
