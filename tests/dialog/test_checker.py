@@ -73,6 +73,10 @@ BROKEN = {
         "(hint: give it goto: STATE (or end its steps with hangup or transfer))",
         "30:3: error: state 'goodbye' is never reached (hint: add a transition to it, or remove it)",
     ],
+    "broken_silent_loop.yaml": [
+        "21:3: error: states loop without ever waiting for the caller: hours -> recap -> hours "
+        "(hint: let one of them wait with expect: or dtmf:, or end the call)"
+    ],
     "broken_unknown_variable.yaml": [
         "23:10: error: unknown call variable 'var.frist_name' "
         "(hint: declare it under 'variables:' (e.g. frist_name: null))"

@@ -17,7 +17,7 @@ from typing import Any
 from voicebot.dialog.conditions import condition_names
 from voicebot.dialog.errors import ConditionError, Problem, TemplateError
 from voicebot.dialog.faq import faq_pairs
-from voicebot.dialog.graph import reachable_states, terminates
+from voicebot.dialog.graph import reachable_states, silent_cycles, terminates
 from voicebot.dialog.schema import (
     BUILTIN_VARIABLES,
     DTMF_KEYS,
@@ -139,6 +139,7 @@ class _MeaningChecker:
             self._state(name, ("states", name))
         self._slots_filled()
         self._reachability()
+        self._loops()
         return self.problems
 
     # ---- references --------------------------------------------------------------------------
@@ -403,6 +404,16 @@ class _MeaningChecker:
                     f"slot '{slot}' is used but never collected",
                     "add it to a state's collect:, set it, or save it from a webhook",
                 )
+
+    def _loops(self) -> None:
+        for cycle in silent_cycles(self.spec):
+            loop = " -> ".join([*cycle, cycle[0]])
+            self.error(
+                ("states", cycle[0]),
+                f"states loop without ever waiting for the caller: {loop}",
+                "let one of them wait with expect: or dtmf:, or end the call",
+                key=True,
+            )
 
     def _reachability(self) -> None:
         seen = reachable_states(self.spec)

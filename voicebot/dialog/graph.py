@@ -68,3 +68,41 @@ def reachable_states(spec: DialogSpec) -> set[str]:
         seen.add(name)
         todo += state_edges(spec, name)
     return seen
+
+
+def _waits(spec: DialogSpec, name: str) -> bool:
+    state = spec.states[name]
+    return bool(state.expect or state.dtmf)  # collect waits only while its slots are empty
+
+
+def silent_cycles(spec: DialogSpec) -> list[list[str]]:
+    """Loops of states that never wait for the caller (each loop once, from its first state in
+    file order): at run time such a loop goes round until the hop limit and fails the call."""
+    order = {name: i for i, name in enumerate(spec.states)}
+    edges: dict[str, list[str]] = {}
+    for name, state in spec.states.items():
+        if _waits(spec, name):
+            continue
+        targets = [t.goto for t in state.next] + _action_targets(all_actions(state.do))
+        targets += _action_targets(a for t in state.next for a in all_actions(t.do))
+        edges[name] = [
+            t for t in dict.fromkeys(targets) if t in spec.states and not _waits(spec, t)
+        ]
+    cycles: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+
+    def walk(path: list[str]) -> None:
+        for target in edges.get(path[-1], []):
+            if target in path:
+                cycle = path[path.index(target) :]
+                first = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+                canonical = tuple(cycle[first:] + cycle[:first])
+                if canonical not in seen:
+                    seen.add(canonical)
+                    cycles.append(list(canonical))
+            else:
+                walk([*path, target])
+
+    for name in edges:
+        walk([name])
+    return cycles
