@@ -217,6 +217,9 @@ def test_regex_takes_the_value_group() -> None:
     assert value("regex", "order AB-1234 please", pattern=r"[A-Z]{2}-\d{4}") == "AB-1234"
     assert value("regex", "order ab-1234", pattern=r"order (?P<value>\w+-\d+)") == "ab-1234"
     assert value("regex", "nothing here", pattern=r"\d+") is None
+    assert value("regex", "order", pattern=r"order(?: (?P<value>\d+))?") is None
+    with pytest.raises(ValueError, match="does not compile"):
+        value("regex", "x", pattern=r"(\d")
 
 
 def test_text_is_the_whole_utterance() -> None:

@@ -84,12 +84,17 @@ def _regex(text: str, now: datetime, tz: str, options: Mapping[str, Any]) -> tup
     pattern = options.get("pattern")
     if not pattern:
         raise ValueError("slot type 'regex' needs options 'pattern'")
-    match = re.search(str(pattern), text, flags=re.IGNORECASE)
+    try:
+        match = re.search(str(pattern), text, flags=re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"slot pattern {pattern!r} does not compile: {exc}") from exc
     if match is None:
         return None
     if "value" in match.groupdict():
-        return match.group("value"), match.group(0)
-    return (match.group(1) if match.groups() else match.group(0)), match.group(0)
+        value = match.group("value")
+    else:
+        value = match.group(1) if match.groups() else match.group(0)
+    return (value, match.group(0)) if value else None  # an optional group that did not match
 
 
 def _text(text: str, now: datetime, tz: str, options: Mapping[str, Any]) -> tuple[Any, str] | None:
