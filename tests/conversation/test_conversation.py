@@ -9,7 +9,7 @@ from voicebot.conversation.events import BargeInEvent, CallEndedEvent, Transcrip
 from voicebot.conversation.rule_dialog import demo_dialog
 from voicebot.dialog.protocol import CallEnded, CallerPressed, CallerSaid, InputTimeout
 
-from .fakes import BOT_SAMPLE, caller, silence, speech, speech_seconds
+from .fakes import BOT_SAMPLE, LoudnessRecognizer, caller, silence, speech, speech_seconds
 
 GREETING = demo_dialog().greeting  # 11 words in two sentences: 1.8 s + 1.5 s of fake speech
 BALANCE = demo_dialog().rules[0].reply
@@ -175,3 +175,33 @@ async def test_the_call_record_is_ready_for_the_store(run_call):
     assert said["caller_text"] == "check my balance"
     assert said["timestamps"]["last_sound"] == pytest.approx(5.0, abs=0.001)  # from the call start
     assert said["latency_ms"]["endpoint"] == 300
+
+
+class SlowRecognizer(LoudnessRecognizer):
+    """Takes `seconds` of call time per decode."""
+
+    def __init__(self, clock, seconds: float) -> None:
+        super().__init__()
+        self._clock, self._seconds = clock, seconds
+
+    async def transcribe(self, audio, *, final=True):
+        await self._clock.sleep(self._seconds)
+        return await super().transcribe(audio, final=final)
+
+
+async def test_a_reply_ready_while_the_caller_talks_on_is_not_spoken_over_them(run_call, clock):
+    # a 0.4 s pause ends the first utterance; the reply is ready 0.6 s later, mid-way through the next
+    audio = caller(
+        silence(4.0),
+        speech(1.0, "hmm what"),
+        silence(0.4),
+        speech(1.5, "check my balance"),
+        silence(7.0),
+    )
+    run = await run_call(audio, recognizer=SlowRecognizer(clock, 0.6))
+    first, second = run.record.turns[1:3]
+    assert first.caller_text == "hmm what"
+    assert first.barge_in is not None and first.barge_in.played_ms == 0
+    assert first.first_audio is None  # nothing of it was played
+    assert second.caller_text == "check my balance" and second.bot_text == BALANCE
+    assert second.first_audio is not None

@@ -194,7 +194,7 @@ class Conversation:
         """Barge-in: stop interruptible bot audio now and report what the caller heard."""
         if not self._playout.interruptible:
             return
-        if because == "speech" and not self._services.settings.barge_in.enabled:
+        if because == "speech" and not self._barge_in_enabled:
             return
         report = self._playout.stop()
         if report is None:
@@ -328,6 +328,13 @@ class Conversation:
             yield action
 
     async def _say(self, text: str, interruptible: bool, turn: TurnRecord) -> PlaybackReport:
+        talking_since = self._listener.caller_talking_since if self._listener else None
+        if talking_since is not None and interruptible and self._barge_in_enabled:
+            # the caller went on talking while the reply was prepared: they keep the floor
+            report = PlaybackReport(text, 0, 0, True, "")
+            turn.barge_in = report
+            self._publish(BargeInEvent(report, self._clock.now(), talking_since))
+            return report
         self._publish(BotSpeechEvent(text, self._clock.now(), interruptible))
         self._turn = turn
 
@@ -356,6 +363,10 @@ class Conversation:
             close = getattr(chunks, "aclose", None)
             if close is not None:
                 await close()
+
+    @property
+    def _barge_in_enabled(self) -> bool:
+        return self._services.settings.barge_in.enabled
 
     def _finish(self, outcome: str, reason: str) -> None:
         self._finished = True

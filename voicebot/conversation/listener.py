@@ -148,6 +148,11 @@ class Listener:
                 self._samples_since_partial = 0
                 self._start_partial()
 
+    @property
+    def caller_talking_since(self) -> float | None:
+        """The onset of the caller's voice if they are talking now (past the barge-in guard)."""
+        return self._run_onset if self._onset_reported else None
+
     def close(self) -> None:
         """Cancel the decodes still awaited (their threads finish in the pool, unobserved)."""
         for task in list(self._running):
