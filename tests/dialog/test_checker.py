@@ -89,8 +89,13 @@ def test_example_dialogs_are_clean(path) -> None:
     assert check_files([path]) == []
 
 
-def test_minimal_fixture_is_clean() -> None:
-    assert check_files([FIXTURES / "minimal.yaml"]) == []
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted(FIXTURES.glob("*.yaml")) if not p.name.startswith("broken_")],
+    ids=lambda p: p.name,
+)
+def test_clean_fixtures_are_clean(path) -> None:
+    assert check_files([path]) == []
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
