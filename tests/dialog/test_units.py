@@ -164,3 +164,16 @@ def test_chat_loads_no_audio_models() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+async def test_a_prompt_whose_slots_are_empty_says_nothing(tmp_path) -> None:
+    from voicebot.dialog import load_dialog
+    from voicebot.dialog.protocol import CallStarted, Hangup, Say
+
+    (tmp_path / "empty.yaml").write_text(
+        "name: empty\nstart: a\nslots:\n  note: {}\nstates:\n  a:\n    do:\n"
+        "      - set: {note: null}\n      - say: '{{ note }}'\n      - say: Bye.\n      - hangup: done\n"
+    )
+    dialog = load_dialog(tmp_path / "empty.yaml")
+    actions = [a async for a in dialog.new_session().respond(CallStarted())]
+    assert actions == [Say("Bye."), Hangup("done")]

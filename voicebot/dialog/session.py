@@ -24,6 +24,7 @@ from voicebot.dialog.protocol import (
     DialogEvent,
     DialogTrace,
     InputTimeout,
+    Say,
 )
 from voicebot.dialog.schema import RetryPolicy, SlotSpec, StateSpec, Transition
 from voicebot.dialog.slots import extract_slot_value, keypad_text, max_keys
@@ -50,16 +51,22 @@ class YamlDialogSession(StepRunner):
         )
 
     async def respond(self, event: DialogEvent) -> AsyncIterator[Action]:
+        """The actions for one event. Call it for one event at a time, and read it to the end."""
         if self.ended:
             return
         try:
-            async for action in self._handle(event):
-                yield action
-            async for action in self._follow():
-                yield action
+            async for action in self._turn(event):
+                if not (isinstance(action, Say) and not action.text.strip()):
+                    yield action  # a template whose slots are all empty says nothing
         except Exception as exc:  # the caller must never be left in silence
             async for action in self._recover(exc):
                 yield action
+
+    async def _turn(self, event: DialogEvent) -> AsyncIterator[Action]:
+        async for action in self._handle(event):
+            yield action
+        async for action in self._follow():
+            yield action
 
     # ---- events --------------------------------------------------------------------------------
 
