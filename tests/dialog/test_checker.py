@@ -171,3 +171,21 @@ def test_the_complete_example_in_the_docs_is_clean() -> None:
     text = (DIALOGS.parent / "docs" / "dialogs.md").read_text()
     example = text.split("## A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     assert check_text(example, "docs/dialogs.md").problems == []
+
+
+def test_rasa_domain_problems(tmp_path) -> None:
+    for name in ("rasa_domain.yml", "rasa_nlu.yml"):
+        (tmp_path / name).write_text((FIXTURES / name).read_text())
+    text = (FIXTURES / "rasa_orders.yaml").read_text()
+    (tmp_path / "typo.yaml").write_text(text.replace("utter: utter_welcome", "utter: utter_welcom"))
+    (tmp_path / "missing.yaml").write_text(
+        text.replace("domain: rasa_domain.yml", "domain: nope.yml")
+    )
+    typo, missing = check_files([tmp_path / "typo.yaml", tmp_path / "missing.yaml"])
+    assert str(typo) == (
+        f"{tmp_path}/typo.yaml:25:16: error: response 'utter_welcom' is not in the Rasa domain "
+        "(hint: did you mean 'utter_welcome'?)"
+    )
+    assert str(missing).startswith(
+        f"{tmp_path}/missing.yaml:12:11: error: cannot load Rasa domain 'nope.yml'"
+    )

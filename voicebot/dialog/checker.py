@@ -115,6 +115,7 @@ class _MeaningChecker:
         self.extra_intents: dict[str, list[str]] = {}
         self.slot_uses: list[tuple[str, Path]] = []  # slot name, where it is read
         self.filled: set[str] = set(spec.rasa.sets if spec.rasa else ())
+        self.responses: dict[str, list[str]] | None = None  # from the Rasa domain, once loaded
 
     def error(self, path: Path, message: str, hint: str = "", *, key: bool = False) -> None:
         pos = self.doc.position(path, key=key)
@@ -227,8 +228,15 @@ class _MeaningChecker:
             for key in ("actions", "server"):
                 if getattr(rasa, key):
                     self._template(getattr(rasa, key), ("rasa", key), slots_allowed=False)
-            if rasa.domain and not (self.base_dir / rasa.domain).is_file():
-                self.error(("rasa", "domain"), f"Rasa domain file '{rasa.domain}' not found")
+            if rasa.domain:
+                try:
+                    from voicebot.nlu import load_rasa_domain_responses
+
+                    self.responses = load_rasa_domain_responses(self.base_dir / rasa.domain)
+                except Exception as exc:  # a missing or malformed file is the author's to fix
+                    self.error(
+                        ("rasa", "domain"), f"cannot load Rasa domain '{rasa.domain}': {exc}"
+                    )
         try:
             faq_pairs(self.spec.faq, self.base_dir)
         except Exception as exc:  # NluDataError or OSError: the author's file to fix
@@ -378,6 +386,9 @@ class _MeaningChecker:
             case "utter":
                 if not (self.spec.rasa and self.spec.rasa.domain):
                     self.error(at, "utter needs a Rasa domain", "set rasa: {domain: domain.yml}")
+                elif self.responses is not None and action.utter not in self.responses:
+                    hint = _suggest(action.utter or "", self.responses) or "add it to the domain"
+                    self.error(at, f"response '{action.utter}' is not in the Rasa domain", hint)
             case "if":
                 self._condition(action.if_ or "", at)
                 self._actions(action.then, (*path, "then"))
