@@ -118,7 +118,7 @@ async def test_wrong_pin_declined_goes_to_anything_else_then_menu(bank) -> None:
     assert await chat.say("yes") == ["bot: What else can I do for you? Say balance or lost card."]
     assert await chat.say("#0") == ["bot: Let me put you through to an agent. One moment."] + [
         "[transfer to bank_agents] bank: intent none; slots account_number=12345678, "
-        "account_found=True, verified=False, customer_name=; caller needs an agent in agent"
+        "account_found=True, verified=False, customer_name=; caller needs an agent in menu"
     ]
 
 
@@ -166,7 +166,7 @@ async def test_agent_anywhere_carries_context_without_the_pin(bank) -> None:
         "bot: Let me put you through to an agent. One moment.",
         "[transfer to bank_agents] bank: intent check_balance; slots account_number=12345678, "
         "pin=***, account_found=True, verified=True, customer_name=Alice, balance=1,234.56; "
-        "caller needs an agent in agent",
+        "caller needs an agent in anything_else",
     ]
     transfer = chat.actions[-1]
     assert isinstance(transfer, Transfer)
@@ -206,7 +206,7 @@ async def test_no_input_reprompts_then_goes_to_an_agent(bank) -> None:
     assert await chat.say("(silence)") == ["bot: Are you still there?", WELCOME[1]]
     third = await chat.say("(silence)")
     assert third[0] == "bot: Let me put you through to an agent. One moment."
-    assert third[1].endswith("no input in agent")
+    assert third[1].endswith("no input in welcome")
 
 
 async def test_no_match_reprompts_then_goes_to_an_agent(bank) -> None:

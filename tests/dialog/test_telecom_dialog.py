@@ -30,7 +30,7 @@ async def test_red_light_goes_to_a_technician(telecom) -> None:
         "bot: That points to a fault on your line. I will put you through to a technician."
     )
     assert lines[-1].startswith("[transfer to technicians] telecom_support: intent done;")
-    assert lines[-1].endswith("internet down, red light after router restart in line_fault")
+    assert lines[-1].endswith("internet down, red light after router restart in check_light")
 
 
 async def test_no_red_light_goes_to_an_agent(telecom) -> None:

@@ -57,6 +57,7 @@ class StepRunner:
         self.transcript: list[tuple[str, str]] = []
         self._digits = DigitBuffer()
         self._entry_full = False  # the last key entry ended by reaching its length
+        self._caller_state: str | None = None
         self._counters: dict[str, int] = {}
         self._last_prompt: Say | None = None
         self._goto: str | None = None
@@ -183,6 +184,7 @@ class StepRunner:
         return self._last_prompt
 
     def _listen(self) -> Listen:
+        self._caller_state = self.state  # where the caller was last asked something
         settings = self.spec.settings
         return Listen(settings.no_input_timeout, settings.inter_digit_timeout)
 
@@ -196,7 +198,7 @@ class StepRunner:
         self.waiting = None
         context = transfer_context(
             dialog=self.spec.name,
-            state=self.state,
+            state=self._caller_state or self.state,
             intent=self.topic,
             slots=visible_slots(self.slots, self.spec.slots),
             transcript=self.transcript,
