@@ -1,12 +1,16 @@
 """Turn latency over the WebRTC leg: aiortc callers on 127.0.0.1 talk to the rule dialog with the
 real models (Whisper tiny.en, Piper joe) through POST /webrtc/offer on a uvicorn server.
 
-Each turn the caller says one Piper-spoken line after the bot has gone quiet. Latency is measured
-where a browser would feel it: the caller's last loud sample leaving its microphone -> the first
-loud frame of the bot's reply arriving at the caller (so Opus both ways, aiortc's jitter buffer and
-the bot track's 20 ms ticks are included; the endpointer's 300 ms end-of-speech silence too). The
-engine's own figure (turn_metrics: last voiced frame -> first reply frame handed to the leg) is
-printed beside it. Server and callers share one process and event loop.
+Each turn the caller says one Piper-spoken line after the bot has gone quiet. Per turn:
+- at the leg (the issue's figure), measured by the WebRTC leg itself (TurnGapMeter): the last loud
+  caller frame arriving at the leg -> the first loud reply frame leaving it for aiortc's sender;
+- the engine's turn_metrics (its own last voiced frame -> first reply frame handed to the leg;
+  it may start a reply before its endpointer's silence ends, from a speculative decode);
+- heard by the caller: its last loud sample leaving its microphone -> the first loud reply frame
+  arriving back. This adds what the wire costs: Opus both ways and aiortc's receive jitter
+  buffers (4 packets, 80 ms, in the server and again in this aiortc caller; a browser's is
+  adaptive and usually smaller on a LAN).
+Server and callers share one process and event loop, so callers' decoding competes with the bot.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ LINE = "What is my balance?"
 TURNS_ONE_CALL = 6
 CONCURRENT_CALLS = 5
 TURNS_EACH_CONCURRENT = 3
-QUIET_S = 0.8  # the bot counts as done speaking after this long without a loud frame
+QUIET_S = 1.5  # the bot counts as done speaking after this long without a loud frame
 TARGET_P50_MS = 500
 
 
@@ -152,6 +156,10 @@ def _engine_turns_ms(runtime: AppRuntime, call_ids: list[str]) -> list[float]:
     return values
 
 
+def _leg_gaps_ms(runtime: AppRuntime, call_ids: list[str]) -> list[float]:
+    return [1000 * gap for c in call_ids for gap in runtime.calls.get(c).leg.turn_gaps.gaps]
+
+
 def _ms(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} ms" if values else "n/a"
 
@@ -183,28 +191,32 @@ async def _bench() -> list[Figure]:
             many_ms = [1000 * x for _, values in runs for x in values]
             many_ids = [call_id for call_id, _ in runs]
             dropped = sum(runtime.calls.get(c).leg.bot_track.dropped for c in [one_id, *many_ids])
-            p50_one = statistics.median(one_ms)
+            at_leg_one = _leg_gaps_ms(runtime, [one_id])
+            at_leg_many = _leg_gaps_ms(runtime, many_ids)
+            n = CONCURRENT_CALLS
             return [
                 Figure(
-                    f"turn latency p50, 1 WebRTC call, heard by the caller ({len(one_ms)} turns)",
-                    _ms(one_ms),
+                    f"turn latency p50 at the WebRTC leg, 1 call ({len(at_leg_one)} turns)",
+                    _ms(at_leg_one),
                     f"<= {TARGET_P50_MS} ms",
-                    p50_one <= TARGET_P50_MS,
+                    bool(at_leg_one) and statistics.median(at_leg_one) <= TARGET_P50_MS,
                 ),
                 Figure(
                     "  same call, engine's turn_metrics p50",
                     _ms(_engine_turns_ms(runtime, [one_id])),
                 ),
+                Figure("  same call, heard by the aiortc caller p50", _ms(one_ms)),
                 Figure(
-                    f"turn latency p50, {CONCURRENT_CALLS} concurrent WebRTC calls ({len(many_ms)} turns)",
-                    _ms(many_ms),
-                ),
-                Figure(
-                    f"turn latency p95, {CONCURRENT_CALLS} concurrent WebRTC calls", _p95(many_ms)
+                    f"turn latency p50 / p95 at the WebRTC leg, {n} calls at once ({len(at_leg_many)} turns)",
+                    f"{_ms(at_leg_many)} / {_p95(at_leg_many)}",
                 ),
                 Figure(
                     "  same calls, engine's turn_metrics p50",
                     _ms(_engine_turns_ms(runtime, many_ids)),
+                ),
+                Figure(
+                    "  same calls, heard by the aiortc callers p50 / p95",
+                    f"{_ms(many_ms)} / {_p95(many_ms)}",
                 ),
                 Figure("bot frames dropped at the WebRTC legs (bounded queue)", str(dropped)),
             ]

@@ -28,6 +28,7 @@ from telephony.webrtc.messages import (
     parse_dtmf,
 )
 from telephony.webrtc.track import BotAudioTrack
+from telephony.webrtc.turn_gaps import TurnGapMeter
 from voicebot.audio import AudioFrame
 from voicebot.clock import Clock, MonotonicClock
 
@@ -59,7 +60,8 @@ class WebRtcCallLeg:
         self._call_id = call_id or f"webrtc-{uuid.uuid4().hex[:12]}"
         self._remote_party = remote_party
         self._clock = clock or MonotonicClock()
-        self.bot_track = BotAudioTrack(outbound_frames)
+        self.turn_gaps = TurnGapMeter()
+        self.bot_track = BotAudioTrack(outbound_frames, self._on_bot_frame_sent)
         self._inbound: DropOldestQueue[LegEvent] = DropOldestQueue(inbound_frames, _is_audio)
         self._control: RTCDataChannel | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -88,7 +90,7 @@ class WebRtcCallLeg:
                 return
 
     async def send_audio(self, frame: AudioFrame) -> None:
-        if not self._closed:
+        if not self._ended:  # after a hangup nobody is listening: keep the queue's count honest
             self.bot_track.push(frame)
 
     async def hangup(self, reason: str = "bot hangup") -> None:
@@ -160,9 +162,13 @@ class WebRtcCallLeg:
             while True:
                 frame = await track.recv()
                 for engine_frame in converter.push(frame, self._clock.now()):
+                    self.turn_gaps.caller_frame(engine_frame)
                     self._inbound.put_nowait(engine_frame)
         except MediaStreamError:
             self._end("media ended")
+
+    def _on_bot_frame_sent(self, frame: AudioFrame) -> None:
+        self.turn_gaps.bot_frame(frame, self._clock.now())
 
     def _on_datachannel(self, channel: RTCDataChannel) -> None:
         if channel.label == DTMF_CHANNEL:

@@ -45,3 +45,23 @@ async def test_flush_discards_queued_bot_audio_for_barge_in():
     assert track.flush() == 4
     track.push(AudioFrame.silence())
     assert np.abs(av_frame_to_mono(await track.recv())).max() < 10
+
+
+async def test_a_reply_never_waits_behind_queued_silence():
+    track = BotAudioTrack()
+    for _ in range(50):  # one second of silence while aiortc's sender was stalled
+        track.push(AudioFrame.silence())
+    assert track.queued == 2 and track.silence_skipped == 48
+    track.push(loud_frame())
+    heard = [np.abs(av_frame_to_mono(await track.recv())).max() for _ in range(3)]
+    assert heard[2] > 5000  # the reply's first frame comes right after two silent ones
+
+
+async def test_on_overflow_silence_goes_before_bot_speech():
+    track = BotAudioTrack(max_queued_frames=4)
+    track.push(AudioFrame.silence())
+    for value in (1000, 2000, 3000, 4000):
+        track.push(loud_frame(value))
+    assert track.dropped == 1
+    levels = [int(np.abs(av_frame_to_mono(await track.recv())[-200:]).max()) for _ in range(4)]
+    assert levels == sorted(levels) and levels[0] > 500  # all four speech frames, in order
