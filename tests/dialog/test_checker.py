@@ -189,3 +189,13 @@ def test_rasa_domain_problems(tmp_path) -> None:
     assert str(missing).startswith(
         f"{tmp_path}/missing.yaml:12:11: error: cannot load Rasa domain 'nope.yml'"
     )
+
+
+def test_markdown_in_a_prompt_is_a_warning_not_an_error(capsys) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text().replace("say: Goodbye.", 'say: "**Goodbye**."')
+    (problem,) = check_text(text, "md.yaml").problems
+    assert str(problem) == (
+        "md.yaml:30:14: warning: prompt contains Markdown, which the voice would read aloud "
+        "(hint: write plain sentences)"
+    )
+    assert not problem.is_error

@@ -9,6 +9,7 @@ parse, DTMF keys mapped twice.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -31,6 +32,7 @@ from voicebot.dialog.templates import placeholders
 from voicebot.dialog.yamlnodes import Path, YamlDocument, YamlSyntaxError, load_yaml
 
 YES_NO_INTENTS = ("yes", "no")
+_MARKDOWN = re.compile(r"\*\*|__|`|\[[^\]]*\]\(|^\s*#|^\s*[-*] ", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -182,6 +184,22 @@ class _MeaningChecker:
             elif self._slot_ref(ph.name, path):
                 self.slot_uses.append((ph.name, path))
 
+    def _spoken(self, text: str, path: Path) -> None:
+        """A template that TTS will read: also warn about Markdown, which would be read aloud."""
+        self._template(text, path)
+        if _MARKDOWN.search(text):
+            pos = self.doc.position(path)
+            self.problems.append(
+                Problem(
+                    self.file,
+                    pos.line,
+                    pos.column,
+                    "prompt contains Markdown, which the voice would read aloud",
+                    "write plain sentences",
+                    severity="warning",
+                )
+            )
+
     def _variable_ref(self, name: str, path: Path) -> None:
         known = set(BUILTIN_VARIABLES) | set(self.spec.variables)
         if name not in known:
@@ -259,7 +277,7 @@ class _MeaningChecker:
             path: Path = ("slots", name)
             for field_name in ("prompt", "reprompt", "confirm", "invalid"):
                 if getattr(slot, field_name):
-                    self._template(getattr(slot, field_name), (*path, field_name))
+                    self._spoken(getattr(slot, field_name), (*path, field_name))
             if slot.type == "enum" and not slot.values:
                 self.error(
                     path, f"enum slot '{name}' has no values", "add values: [a, b, c]", key=True
@@ -287,7 +305,7 @@ class _MeaningChecker:
             self._templates_in(hook.body, (*path, "body"))
             self._templates_in(hook.headers, (*path, "headers"))
             if hook.filler:
-                self._template(hook.filler, (*path, "filler"))
+                self._spoken(hook.filler, (*path, "filler"))
             for slot in hook.save:
                 if self._slot_ref(slot, (*path, "save", slot), key=True):
                     self.filled.add(slot)
@@ -298,14 +316,14 @@ class _MeaningChecker:
         if policy is None:
             return
         for i, line in enumerate(policy.say):
-            self._template(line, (*path, "say", i))
+            self._spoken(line, (*path, "say", i))
         if policy.fallback:
             self._state_ref(policy.fallback, (*path, "fallback"))
 
     def _state(self, name: str, path: Path) -> None:
         state = self.spec.states[name]
         if state.say:
-            self._template(state.say, (*path, "say"))
+            self._spoken(state.say, (*path, "say"))
         for i, slot in enumerate(state.collect):
             if self._slot_ref(slot, (*path, "collect", i)):
                 self.filled.add(slot)
@@ -369,7 +387,7 @@ class _MeaningChecker:
         at = (*path, verb)
         match verb:
             case "say":
-                self._template(action.say or "", at)
+                self._spoken(action.say or "", at)
             case "set":
                 for slot, value in (action.set or {}).items():
                     if self._slot_ref(slot, (*at, slot), key=True):
@@ -398,7 +416,7 @@ class _MeaningChecker:
             case "transfer" if action.transfer:
                 self._template(action.transfer.to, (*at, "to"))
                 if action.transfer.say:
-                    self._template(action.transfer.say, (*at, "say"))
+                    self._spoken(action.transfer.say, (*at, "say"))
             case "callback" if action.callback:
                 for name in ("when", "number", "reason"):
                     self._template(getattr(action.callback, name), (*at, name))
