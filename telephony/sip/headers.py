@@ -4,6 +4,7 @@ case-insensitive lookup and comma splitting only where the grammar allows a list
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 COMPACT_FORMS = {
     "i": "Call-ID",
@@ -72,6 +73,7 @@ LIST_HEADERS = frozenset(
 )
 
 
+@lru_cache(maxsize=1024)  # header names repeat endlessly; this is the parser's hottest call
 def canonical_name(name: str) -> str:
     """`i` -> `Call-ID`, `content-length` -> `Content-Length`, `X-Foo` stays `X-Foo`."""
     lower = name.strip().lower()
@@ -122,6 +124,7 @@ class Headers:
         self._fields: list[tuple[str, str]] = list(fields or [])
 
     @staticmethod
+    @lru_cache(maxsize=1024)
     def _key(name: str) -> str:
         return canonical_name(name).lower()
 

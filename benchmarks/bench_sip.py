@@ -1,0 +1,115 @@
+"""SIP call setup rate: SIPp places 2,000 calls (INVITE -> 200 -> ACK -> BYE) at rising rates
+against a SipServer in this process; the figure is the highest rate with zero failed calls.
+
+Run alone (`python -m benchmarks sip`): SIPp and the server share this machine's cores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from benchmarks.figures import Figure
+from telephony.sip.leg import SipCallLeg
+from telephony.sip.media import DiscardMedia, MediaFactory
+from telephony.sip.server import ServerOptions, SipServer, default_media_factory
+
+SCENARIO = (
+    Path(__file__).parent.parent / "tests" / "fixtures" / "sip" / "scenarios" / "uac_bench.xml"
+)
+CALLS = int(os.environ.get("BENCH_SIP_CALLS", "2000"))
+RATES = (150, 300, 450)
+TARGET = 300
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _until_hangup(leg: SipCallLeg) -> None:
+    async for _event in leg.events():
+        pass
+
+
+async def _sipp(port: int, rate: int, workdir: str) -> tuple[int, int, float]:
+    """(successful, failed, seconds) for one SIPp run of CALLS calls at `rate` calls/s."""
+    stats = Path(workdir) / f"rate{rate}.csv"
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        shutil.which("sipp") or "sipp",
+        "-sf", str(SCENARIO), "-i", "127.0.0.1", "-p", str(_free_port()), "-mp", str(_free_port()),
+        "-m", str(CALLS), "-r", str(rate), "-l", str(rate * 2), "-timeout", "60s", "-timeout_error",
+        "-nostdin", "-trace_stat", "-stf", str(stats), "-fd", "1", f"127.0.0.1:{port}",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=workdir,
+    )  # fmt: skip
+    try:
+        await asyncio.wait_for(process.wait(), 90)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+    elapsed = time.perf_counter() - started
+    text = stats.read_text() if stats.exists() else ""
+    return _count(text, "SuccessfulCall(C)"), _count(text, "FailedCall(C)"), elapsed
+
+
+def _count(csv_text: str, column: str) -> int:
+    lines = [line for line in csv_text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return 0
+    header = lines[0].split(";")
+    last = lines[-1].split(";")
+    index = header.index(column) if column in header else -1
+    return int(last[index]) if 0 <= index < len(last) and re.fullmatch(r"\d+", last[index]) else 0
+
+
+async def _measure(media_factory: MediaFactory) -> list[tuple[int, int, int, float]]:
+    server = SipServer(
+        "127.0.0.1", _free_port(), on_call=_until_hangup, max_calls=5000, rate_limit=None,
+        options=ServerOptions(media_factory=media_factory),
+    )  # fmt: skip
+    await server.start()
+    results = []
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            for rate in RATES:
+                ok, failed, elapsed = await _sipp(server.port, rate, workdir)
+                results.append((rate, ok, failed, elapsed))
+                if failed or ok < CALLS:
+                    break
+                await asyncio.sleep(1.0)
+    finally:
+        await server.stop()
+    return results
+
+
+def _figures(label: str, results: list[tuple[int, int, int, float]]) -> list[Figure]:
+    clean = [r for r in results if r[2] == 0 and r[1] == CALLS]
+    best = max((r[0] for r in clean), default=0)
+    runs = ", ".join(f"{rate}/s: {ok} ok {failed} failed" for rate, ok, failed, _ in results)
+    return [
+        Figure(
+            f"SIP call setup rate, {label}, {CALLS} calls, zero failures",
+            f"{best} calls/s",
+            f">= {TARGET}",
+            best >= TARGET,
+        ),
+        Figure(f"SIPp runs, {label}", runs),
+    ]
+
+
+def run() -> list[Figure]:
+    if shutil.which("sipp") is None:
+        return [Figure("SIP call setup rate", "skipped: sipp not installed")]
+    runner: Callable[[MediaFactory], Awaitable] = _measure
+    figures = _figures("RTP media", asyncio.run(runner(default_media_factory())))
+    figures += _figures("signaling only", asyncio.run(runner(DiscardMedia.open)))
+    return figures
