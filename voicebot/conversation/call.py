@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,6 +33,7 @@ from voicebot.conversation.events import (
     TranscriptEvent,
     TurnMetricsEvent,
 )
+from voicebot.conversation.inbox import CallerGone, CallerInput, Inbox, KeyPressed
 from voicebot.conversation.listener import (
     FinalTranscript,
     Listener,
@@ -64,17 +64,6 @@ from voicebot.dialog.protocol import (
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class _Key:
-    digit: DtmfDigit
-
-
-@dataclass(frozen=True, slots=True)
-class _Gone:
-    hangup: LegHangup
-
-
-_Input = UtteranceStarted | FinalTranscript | _Key | _Gone
 EventSink = Callable[[ConversationEvent], None]
 
 
@@ -98,14 +87,11 @@ class Conversation:
         self._variables.setdefault("caller", leg.remote_party)
         self._variables.setdefault("call_id", leg.call_id)
         self.record = CallRecord(leg.call_id, leg.remote_party, dialog_name, self._clock.now())
-        # unbounded but low rate: one item per utterance, key or hangup
-        self._inbox: asyncio.Queue[_Input] = asyncio.Queue()
+        self._inbox = Inbox(self._clock)
         self._playout = Playout(leg.send_audio, self._clock)
         self._listener: Listener | None = None
         self._listen = Listen(no_input_timeout=services.settings.no_input_timeout)
         self._turn: TurnRecord | None = None  # the turn whose reply is playing
-        self._caller_speaking = False
-        self._gone: LegHangup | None = None
         self._finished = False
 
     @property
@@ -153,10 +139,9 @@ class Conversation:
         assert self._listener is not None
         async with contextlib.aclosing(self._leg.events()) as events:
             await self._dispatch(events, self._listener)
-        if self._gone is None:  # a leg that ends without LegHangup still ended the call
-            self._gone = LegHangup("leg closed", self._clock.now())
+        if self._inbox.gone is None:  # a leg that ends without LegHangup still ended the call
             self._playout.stop()
-            self._inbox.put_nowait(_Gone(self._gone))
+            self._inbox.put(CallerGone(LegHangup("leg closed", self._clock.now())))
 
     async def _dispatch(self, events: AsyncIterator[LegEvent], listener: Listener) -> None:
         async for event in events:
@@ -165,11 +150,10 @@ class Conversation:
                     listener.feed(event)
                 case DtmfDigit():
                     self._interrupt(event.timestamp, because="dtmf")
-                    self._inbox.put_nowait(_Key(event))
+                    self._inbox.put(KeyPressed(event))
                 case LegHangup():
-                    self._gone = event
+                    self._inbox.put(CallerGone(event))
                     self._playout.stop()
-                    self._inbox.put_nowait(_Gone(event))
                     return
 
     def _on_listener_event(self, event: ListenerEvent) -> None:
@@ -177,18 +161,16 @@ class Conversation:
             case VoiceOnset(onset=onset):
                 self._interrupt(onset, because="speech")
             case UtteranceStarted():
-                self._caller_speaking = True
-                self._inbox.put_nowait(event)
+                self._inbox.put(event)
             case PartialTranscript(hypothesis=hypothesis, timestamp=timestamp):
                 self._publish(
                     TranscriptEvent(hypothesis.text, False, timestamp, hypothesis.confidence)
                 )
             case FinalTranscript(hypothesis=hypothesis, ready_at=ready_at):
-                self._caller_speaking = False
                 self._publish(
                     TranscriptEvent(hypothesis.text, True, ready_at, hypothesis.confidence)
                 )
-                self._inbox.put_nowait(event)
+                self._inbox.put(event)
 
     def _interrupt(self, onset: float, *, because: str) -> None:
         """Barge-in: stop interruptible bot audio now and report what the caller heard."""
@@ -213,7 +195,7 @@ class Conversation:
             while not self._finished:
                 item = await self._next_input(inter_digit=key_pending)
                 match item:
-                    case _Gone(hangup=hangup):
+                    case CallerGone(hangup=hangup):
                         await self._end_by_caller(hangup)
                     case FinalTranscript(hypothesis=hypothesis) if hypothesis.text.strip():
                         turn = self.record.new_turn("said")
@@ -221,7 +203,7 @@ class Conversation:
                         event = CallerSaid(hypothesis.text.strip(), hypothesis.confidence)
                         await self._respond(event, turn)
                         key_pending = False
-                    case _Key(digit=key):
+                    case KeyPressed(digit=key):
                         turn = self.record.new_turn("pressed")
                         turn.digit = key.digit
                         key_pending = not await self._respond(CallerPressed(key.digit), turn)
@@ -233,58 +215,38 @@ class Conversation:
         except Exception as exc:
             log.exception("%s: conversation failed", self._leg.call_id)
             self.record.outcome, self.record.end_reason = "failed", f"{type(exc).__name__}: {exc}"
-            if self._gone is None:
+            if self._inbox.gone is None:
                 await self._leg.hangup("error")
 
-    async def _next_input(self, *, inter_digit: bool) -> _Input | InputTimeout:
-        """The next input for the dialog, or a timeout. The timer pauses while the caller talks."""
-        kind, seconds = (
-            ("inter_digit", self._listen.inter_digit_timeout)
-            if inter_digit
-            else ("no_input", self._listen.no_input_timeout)
-        )
-        deadline = self._clock.now() + seconds
-        while True:
-            if self._gone is not None:  # the caller left: whatever else is queued is moot
-                return _Gone(self._gone)
-            item = await self._get_before(None if self._caller_speaking else deadline)
-            if item is None:
-                return InputTimeout(kind)
-            if isinstance(item, UtteranceStarted):
-                continue
-            if isinstance(item, FinalTranscript) and not item.hypothesis.text.strip():
-                # noise, not an answer: give the full time again
-                deadline = self._clock.now() + seconds
-                continue
-            return item
-
-    async def _get_before(self, deadline: float | None) -> _Input | None:
-        if deadline is None or not self._inbox.empty():
-            return await self._inbox.get()
-        getter = asyncio.ensure_future(self._inbox.get())
-        timer = asyncio.ensure_future(self._clock.sleep_until(deadline))
-        try:
-            await asyncio.wait({getter, timer}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            timer.cancel()
-            if not getter.done():
-                getter.cancel()
-        return getter.result() if getter.done() and not getter.cancelled() else None
+    async def _next_input(self, *, inter_digit: bool) -> CallerInput | InputTimeout:
+        if inter_digit:
+            return await self._inbox.next("inter_digit", self._listen.inter_digit_timeout)
+        return await self._inbox.next("no_input", self._listen.no_input_timeout)
 
     async def _end_by_caller(self, hangup: LegHangup) -> None:
         self._finished = True
         self.record.outcome, self.record.end_reason = "caller_hangup", hangup.reason
-        async for _ in self._actions(CallEnded(hangup.reason)):
-            pass  # the dialog may record the end; nothing is carried out after it
+        async with contextlib.aclosing(self._actions(CallEnded(hangup.reason))) as actions:
+            async for _ in actions:
+                pass  # the dialog may record the end; nothing is carried out after it
 
     async def _respond(self, event: DialogEvent, turn: TurnRecord) -> bool:
         """Carry out the dialog's actions for `event`; True if the bot said something."""
+        async with contextlib.aclosing(self._actions(event)) as actions:
+            said = await self._carry_out(actions, turn)
+        trace = self._session.trace()
+        turn.state, turn.intent = trace.state, trace.intent
+        self._publish(DialogStateEvent(trace, self._clock.now()))
+        self._publish(TurnMetricsEvent(dataclasses.replace(turn, bot_texts=list(turn.bot_texts))))
+        return said
+
+    async def _carry_out(self, actions: AsyncIterator[Action], turn: TurnRecord) -> bool:
         said = False
         barged_in = False
-        async for action in self._actions(event):
+        async for action in actions:
             if turn.reply_ready is None:
                 turn.reply_ready = self._clock.now()
-            if self._gone is not None:
+            if self._inbox.gone is not None:
                 break  # the caller hung up meanwhile: the rest is moot
             match action:
                 case Say(text=text, interruptible=interruptible):
@@ -311,21 +273,24 @@ class Conversation:
                     break
                 case ScheduleCallback(number=number, when=when, reason=reason):
                     self.record.callbacks.append({"number": number, "when": when, "reason": reason})
-        trace = self._session.trace()
-        turn.state, turn.intent = trace.state, trace.intent
-        self._publish(DialogStateEvent(trace, self._clock.now()))
-        self._publish(TurnMetricsEvent(dataclasses.replace(turn, bot_texts=list(turn.bot_texts))))
         return said
 
     async def _actions(self, event: DialogEvent) -> AsyncIterator[Action]:
         responses = aiter(self._session.respond(event))
-        while True:
-            with self._services.track_work():  # the dialog may compute (NLU) or wait on a webhook
-                try:
-                    action = await anext(responses)
-                except StopAsyncIteration:
-                    return
-            yield action
+        try:
+            while True:
+                with (
+                    self._services.track_work()
+                ):  # the dialog may compute (NLU) or wait on a webhook
+                    try:
+                        action = await anext(responses)
+                    except StopAsyncIteration:
+                        return
+                yield action
+        finally:
+            close = getattr(responses, "aclose", None)
+            if close is not None:
+                await close()
 
     async def _say(self, text: str, interruptible: bool, turn: TurnRecord) -> PlaybackReport:
         talking_since = self._listener.caller_talking_since if self._listener else None
