@@ -18,6 +18,9 @@ _NUMBER_WORDS = frozenset(
     "ninety hundred thousand".split()
 )
 _NOT_KEY = re.compile(r"[^\w']+")
+_WORD = re.compile(
+    r"[^\s\-]+"
+)  # hyphens split too: Whisper writes digit loops as "555-212-555-212"
 _MAX_UNIT_WORDS = 24  # longest repeated phrase we look for; bounds the search to O(n * 24)
 _TRAILING_JOINERS = " ,;:-"
 
@@ -60,16 +63,24 @@ def find_repetition(keys: list[str], *, capped: bool) -> int | None:
             run += 1  # counts keys[i - 1] too
             if run >= 3 and (capped or not _is_number(keys[i])):
                 return i
+            # the last word once more at the very end: "my balance please. please."
+            if i + run - 1 == n and not _is_number(keys[i]):
+                return i
     return None
 
 
 def cut_repetitions(text: str, *, capped: bool) -> tuple[str, bool]:
     """The text up to where it starts repeating itself, and whether anything was cut."""
-    words = text.split()
-    cut = find_repetition([word_key(w) for w in words], capped=capped)
+    spans = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+    cut = find_repetition([word_key(word) for _, word in spans], capped=capped)
     if cut is None:
         return text.strip(), False
-    return " ".join(words[:cut]).rstrip(_TRAILING_JOINERS), True
+    return text[: spans[cut][0]].strip().rstrip(_TRAILING_JOINERS), True
+
+
+def split_words(text: str) -> list[str]:
+    """The words repetition is looked for in: split on whitespace and hyphens."""
+    return _WORD.findall(text)
 
 
 def token_budget(duration_s: float, *, tokens_per_second: float, extra: int) -> int:

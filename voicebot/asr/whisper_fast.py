@@ -20,7 +20,13 @@ import numpy as np
 
 from voicebot.asr.hypothesis import Hypothesis
 from voicebot.asr.recognizer import check_audio, duration_of
-from voicebot.asr.repetition import cut_repetitions, find_repetition, token_budget, word_key
+from voicebot.asr.repetition import (
+    cut_repetitions,
+    find_repetition,
+    split_words,
+    token_budget,
+    word_key,
+)
 from voicebot.asr.whisper_tokens import feature_extractor_for, load_tokenizer
 from voicebot.audio.frame import ENGINE_RATE
 from voicebot.models.errors import ModelLoadError
@@ -36,8 +42,9 @@ class FastDecodeOptions:
     first_tokens_per_second: float = 4.5  # step one: enough for most speech, stops loops early
     max_tokens_per_second: float = 7.0  # step two, only when step one was cut off mid-speech
     extra_tokens: int = 3
-    tail_padding_s: float = 0.0  # silence appended before the Mel transform
+    tail_padding_s: float = 0.3  # silence appended before the Mel transform: a place to end
     repetition_penalty: float = 1.0
+    beam_size: int = 1
     no_speech_threshold: float = (
         0.6  # with a low log-prob, call the clip silence (faster-whisper's rule)
     )
@@ -130,7 +137,7 @@ class WhisperRecognizer:
         return self._model.generate(
             encoded,
             [self._prompt + prefix],
-            beam_size=1,
+            beam_size=self.options.beam_size,
             # measured on CTranslate2 4.8: Whisper's decoder returns at most max_length // 2 tokens
             # (prefix included), like OpenAI's sample_len = n_text_ctx // 2
             max_length=2 * (len(prefix) + budget) + 1,
@@ -173,7 +180,7 @@ class WhisperRecognizer:
         return _Decoded(text, avg_log_prob, first.no_speech_prob)
 
     def _is_looping(self, tokens: list[int]) -> bool:
-        words = self._tokenizer.decode(tokens).split()
+        words = split_words(self._tokenizer.decode(tokens))
         return find_repetition([word_key(w) for w in words], capped=True) is not None
 
     def _text_tokens(self, ids: list[int]) -> list[int]:

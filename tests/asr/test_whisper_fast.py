@@ -1,0 +1,80 @@
+"""The fast engine on real Piper speech: accurate, no runaway repeats, honest hypotheses."""
+
+import numpy as np
+import pytest
+from asr_speech_ids import LOOP_PRONE_IDS, ROUND_TRIP_IDS
+
+from voicebot.asr import AudioInputError, Recognizer, WhisperRecognizer
+from voicebot.asr.repetition import find_repetition, split_words, word_key
+from voicebot.asr.wer import corpus_wer, normalize_transcript
+from voicebot.models.speech_set import SpeechClip, telephone_quality
+
+pytestmark = pytest.mark.slow
+
+
+def test_piper_to_whisper_round_trip_is_within_ten_percent_wer(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip]
+) -> None:
+    pairs = []
+    for clip_id in ROUND_TRIP_IDS:
+        clip = piper_clips[clip_id]
+        pairs.append((clip.utterance.text, recognizer.transcribe(clip.audio).text))
+    assert corpus_wer(pairs).wer <= 0.10, pairs
+
+
+def test_a_phone_line_round_trip_is_within_ten_percent_wer(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip]
+) -> None:
+    clip = piper_clips["balance-01"]
+    heard = recognizer.transcribe(telephone_quality(clip.audio)).text
+    assert corpus_wer([(clip.utterance.text, heard)]).wer <= 0.10, heard
+
+
+@pytest.mark.parametrize("clip_id", [*LOOP_PRONE_IDS, "digits-01", "digits-04"])
+def test_short_clips_and_spoken_digits_do_not_run_away(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip], clip_id: str
+) -> None:
+    clip = piper_clips[clip_id]
+    text = recognizer.transcribe(clip.audio).text
+    said = normalize_transcript(clip.utterance.text)
+    heard = normalize_transcript(text)
+    assert len(heard) <= len(said) + 1, text
+    assert find_repetition([word_key(w) for w in split_words(text)], capped=True) is None, text
+
+
+def test_spoken_digits_come_out_as_digits(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip]
+) -> None:
+    # Piper's voice varies between syntheses and tiny.en sometimes merges "six six" (padded too),
+    # so this checks the shape, not every digit
+    text = recognizer.transcribe(piper_clips["digits-01"].audio).text  # "four five six six"
+    heard = normalize_transcript(text)
+    assert heard[:2] == ["4", "5"] and 3 <= len(heard) <= 5, text
+    assert all(word.isdigit() for word in heard), text
+
+
+def test_a_hypothesis_says_what_was_decoded(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip]
+) -> None:
+    clip = piper_clips["agent-02"]
+    final = recognizer.transcribe(clip.audio)
+    partial = recognizer.transcribe(clip.audio[: len(clip.audio) // 2], final=False)
+    assert isinstance(recognizer, Recognizer)
+    assert final.is_final and not partial.is_final
+    assert 0.0 < final.confidence <= 1.0
+    assert final.end == pytest.approx(clip.duration)
+    assert final.decode_seconds > 0
+    assert partial.text and normalize_transcript(partial.text)[0] == "i"
+
+
+def test_silence_and_tiny_clips_give_empty_text(recognizer: WhisperRecognizer) -> None:
+    tiny = recognizer.transcribe(np.zeros(800, dtype=np.int16))  # 50 ms
+    assert (tiny.text, tiny.confidence, tiny.end) == ("", 0.0, 0.05)
+    assert recognizer.transcribe(np.zeros(16_000, dtype=np.int16)).text == ""
+
+
+def test_audio_must_be_one_dimensional_int16(recognizer: WhisperRecognizer) -> None:
+    with pytest.raises(AudioInputError, match="int16"):
+        recognizer.transcribe(np.zeros(16_000, dtype=np.float32))
+    with pytest.raises(AudioInputError, match="shape"):
+        recognizer.transcribe(np.zeros((2, 8000), dtype=np.int16))
