@@ -40,7 +40,7 @@ BROKEN = {
         "anywhere (hint: add expect:, dtmf: or next:, or end its steps with hangup or transfer)"
     ],
     "broken_slot_never_collected.yaml": [
-        "22:10: error: slot 'zip' is used but never collected "
+        "22:24: error: slot 'zip' is used but never collected "
         "(hint: add it to a state's collect:, set it, or save it from a webhook)"
     ],
     "broken_intent_without_examples.yaml": [
@@ -48,7 +48,7 @@ BROKEN = {
         "(hint: add a few phrases a caller would say, e.g. examples: [...])"
     ],
     "broken_unknown_template_slot.yaml": [
-        "23:10: error: unknown slot 'zipcode' (hint: did you mean 'zip'?)"
+        "23:24: error: unknown slot 'zipcode' (hint: did you mean 'zip'?)"
     ],
     "broken_dtmf_twice.yaml": [
         "21:7: error: DTMF key '1' is mapped twice in state 'menu' (first at line 20, column 7) "
@@ -78,7 +78,7 @@ BROKEN = {
         "(hint: let one of them wait with expect: or dtmf:, or end the call)"
     ],
     "broken_unknown_variable.yaml": [
-        "23:10: error: unknown call variable 'var.frist_name' "
+        "23:69: error: unknown call variable 'var.frist_name' "
         "(hint: declare it under 'variables:' (e.g. frist_name: null))"
     ],
 }

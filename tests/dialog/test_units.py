@@ -177,3 +177,10 @@ async def test_a_prompt_whose_slots_are_empty_says_nothing(tmp_path) -> None:
     dialog = load_dialog(tmp_path / "empty.yaml")
     actions = [a async for a in dialog.new_session().respond(CallStarted())]
     assert actions == [Say("Bye."), Hangup("done")]
+
+
+def test_text_positions_point_into_one_line_strings() -> None:
+    doc = load_yaml('a: plain {{ x }}\nb: "quoted {{ x }}"\nc: |\n  block {{ x }}\n')
+    assert doc.text_position(("a",), 6) == Position(1, 10)
+    assert doc.text_position(("b",), 7) == Position(2, 12)
+    assert doc.text_position(("c",), 6) == Position(3, 4)  # a block: where the value starts

@@ -115,12 +115,18 @@ class _MeaningChecker:
         self.spec, self.doc, self.file, self.base_dir = spec, doc, file, base_dir
         self.problems: list[Problem] = []
         self.extra_intents: dict[str, list[str]] = {}
-        self.slot_uses: list[tuple[str, Path]] = []  # slot name, where it is read
+        self.slot_uses: list[tuple[str, Path, int | None]] = []  # slot, where it is read
         self.filled: set[str] = set(spec.rasa.sets if spec.rasa else ())
         self.responses: dict[str, list[str]] | None = None  # from the Rasa domain, once loaded
 
-    def error(self, path: Path, message: str, hint: str = "", *, key: bool = False) -> None:
-        pos = self.doc.position(path, key=key)
+    def error(
+        self, path: Path, message: str, hint: str = "", *, key: bool = False, at: int | None = None
+    ) -> None:
+        """`at`: a character offset inside the string value, for a precise column."""
+        if at is not None:
+            pos = self.doc.text_position(path, at)
+        else:
+            pos = self.doc.position(path, key=key)
         self.problems.append(Problem(self.file, pos.line, pos.column, message, hint))
 
     def run(self) -> list[Problem]:
@@ -161,11 +167,11 @@ class _MeaningChecker:
             hint = _suggest(intent, known) or "declare it under 'intents:' with examples"
             self.error(path, f"intent '{intent}' is not defined", hint, key=True)
 
-    def _slot_ref(self, slot: str, path: Path, *, key: bool = False) -> bool:
+    def _slot_ref(self, slot: str, path: Path, *, key: bool = False, at: int | None = None) -> bool:
         if slot in self.spec.slots:
             return True
         hint = _suggest(slot, self.spec.slots) or "declare it under 'slots:'"
-        self.error(path, f"unknown slot '{slot}'", hint, key=key)
+        self.error(path, f"unknown slot '{slot}'", hint, key=key, at=at)
         return False
 
     def _template(self, text: str, path: Path, *, slots_allowed: bool = True) -> None:
@@ -178,11 +184,15 @@ class _MeaningChecker:
             return
         for ph in found:
             if ph.is_variable:
-                self._variable_ref(ph.name[4:], path)
+                self._variable_ref(ph.name[4:], path, at=ph.start)
             elif not slots_allowed:
-                self.error(path, f"template names slot '{ph.name}' where only var.NAME is known")
-            elif self._slot_ref(ph.name, path):
-                self.slot_uses.append((ph.name, path))
+                self.error(
+                    path,
+                    f"template names slot '{ph.name}' where only var.NAME is known",
+                    at=ph.start,
+                )
+            elif self._slot_ref(ph.name, path, at=ph.start):
+                self.slot_uses.append((ph.name, path, ph.start))
 
     def _spoken(self, text: str, path: Path) -> None:
         """A template that TTS will read: also warn about Markdown, which would be read aloud."""
@@ -200,11 +210,11 @@ class _MeaningChecker:
                 )
             )
 
-    def _variable_ref(self, name: str, path: Path) -> None:
+    def _variable_ref(self, name: str, path: Path, *, at: int | None = None) -> None:
         known = set(BUILTIN_VARIABLES) | set(self.spec.variables)
         if name not in known:
             hint = _suggest(name, known) or f"declare it under 'variables:' (e.g. {name}: null)"
-            self.error(path, f"unknown call variable 'var.{name}'", hint)
+            self.error(path, f"unknown call variable 'var.{name}'", hint, at=at)
 
     def _templates_in(self, value: Any, path: Path, *, slots_allowed: bool = True) -> None:
         if isinstance(value, str):
@@ -226,7 +236,7 @@ class _MeaningChecker:
             if name.startswith("var."):
                 self._variable_ref(name[4:], path)
             elif self._slot_ref(name, path):
-                self.slot_uses.append((name, path))
+                self.slot_uses.append((name, path, None))
 
     # ---- sections ------------------------------------------------------------------------------
 
@@ -425,13 +435,14 @@ class _MeaningChecker:
 
     def _slots_filled(self) -> None:
         reported: set[str] = set()
-        for slot, path in self.slot_uses:
+        for slot, path, at in self.slot_uses:
             if slot not in self.filled and slot not in reported:
                 reported.add(slot)
                 self.error(
                     path,
                     f"slot '{slot}' is used but never collected",
                     "add it to a state's collect:, set it, or save it from a webhook",
+                    at=at,
                 )
 
     def _loops(self) -> None:

@@ -38,6 +38,13 @@ class YamlDocument:
     values: dict[Path, Position] = field(default_factory=dict)  # where each value starts
     keys: dict[Path, Position] = field(default_factory=dict)  # where each mapping key is written
     duplicates: list[DuplicateKey] = field(default_factory=list)
+    inline: dict[Path, int] = field(default_factory=dict)  # one-line scalars: column of the text
+
+    def text_position(self, path: Path, offset: int) -> Position:
+        """Where character `offset` of a one-line string value is; else where the value starts."""
+        start = self.position(path)
+        column = self.inline.get(path)
+        return Position(start.line, column + offset) if column is not None else start
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """Best position for `path`: the key or value itself, else its nearest written parent."""
@@ -105,6 +112,9 @@ def load_yaml(text: str) -> YamlDocument:
 def _build(node: Node, path: Path, doc: YamlDocument) -> Any:
     doc.values[path] = _pos(node)
     if isinstance(node, ScalarNode):
+        one_line = node.start_mark.line == node.end_mark.line and "\\" not in node.value
+        if one_line and node.style in (None, "", "'", '"'):
+            doc.inline[path] = _pos(node).column + (1 if node.style in ("'", '"') else 0)
         return _scalar(node)
     if isinstance(node, SequenceNode):
         return [_build(child, (*path, i), doc) for i, child in enumerate(node.value)]
