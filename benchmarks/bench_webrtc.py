@@ -30,9 +30,8 @@ from telephony.webrtc.caller import ScriptedCaller
 from voicebot.api.app import create_app
 from voicebot.api.calls import CallRegistry, conversation_runner
 from voicebot.api.runtime import AppRuntime
-from voicebot.audio import ENGINE_RATE
 from voicebot.conversation.rule_dialog import demo_dialog
-from voicebot.conversation.services import CallServices
+from voicebot.conversation.services import open_services
 from voicebot.settings import Settings
 
 LINE = "What is my balance?"
@@ -41,30 +40,6 @@ CONCURRENT_CALLS = 5
 TURNS_EACH_CONCURRENT = 3
 QUIET_S = 1.5  # the bot counts as done speaking after this long without a loud frame
 TARGET_P50_MS = 500
-
-
-@contextlib.asynccontextmanager
-async def _services(settings: Settings, prompts: list[str]) -> AsyncIterator[CallServices]:
-    # the same engines as voicebot.conversation.services.open_services, built with keywords
-    from voicebot.asr.pool import AsrPool
-    from voicebot.models import load_recognizer, load_synthesizer
-    from voicebot.tts.service import SpeechService
-
-    recognizer = await asyncio.to_thread(load_recognizer, settings.asr)
-    synthesizer = await asyncio.to_thread(load_synthesizer, settings.tts)
-    pool = AsrPool(recognizer, settings.asr.workers)
-    speech = SpeechService(
-        synthesizer,
-        cache_size=settings.tts.cache_size,
-        workers=settings.tts.workers,
-        output_rate=ENGINE_RATE,
-    )
-    try:
-        await speech.prewarm(prompts)
-        yield CallServices.with_engines(settings, pool, speech)
-    finally:
-        speech.close()
-        pool.close()
 
 
 @contextlib.asynccontextmanager
@@ -173,7 +148,7 @@ def _p95(values: list[float]) -> str:
 async def _bench() -> list[Figure]:
     settings = Settings()
     dialog = demo_dialog()
-    async with _services(settings, dialog.static_prompts()) as services:
+    async with open_services(settings, prompts=dialog.static_prompts()) as services:
         line = _trimmed(await services.speech.synthesize(LINE))
         runtime = AppRuntime(
             settings=settings,

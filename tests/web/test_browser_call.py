@@ -15,7 +15,6 @@ import pytest
 import soxr
 
 from tests.web.browser import ARTIFACTS, chromium, chromium_missing, page_recording, serve_in_thread
-from tests.web.engines import real_services
 from voicebot.audio import ENGINE_RATE, write_wav
 
 pytestmark = [
@@ -56,12 +55,13 @@ def refuse_microphone(driver, error_name: str) -> None:
 
 
 def test_the_page_calls_the_bank_dialog(tmp_path):
+    from voicebot.conversation.services import open_services
     from voicebot.dialog import load_dialog
     from voicebot.settings import Settings
 
     bank = load_dialog("dialogs/bank.yaml")
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve_in_thread({"bank": bank}, lambda: real_services(Settings())) as server:
+    with serve_in_thread({"bank": bank}, lambda: open_services(Settings())) as server:
         services = server.runtime.services
         greeting_s = len(server.run(services.speech.synthesize(BANK_GREETING))) / ENGINE_RATE
         caller = server.run(services.speech.synthesize(CALLER_SAYS))
