@@ -112,8 +112,12 @@ def load_yaml(text: str) -> YamlDocument:
 def _build(node: Node, path: Path, doc: YamlDocument) -> Any:
     doc.values[path] = _pos(node)
     if isinstance(node, ScalarNode):
-        one_line = node.start_mark.line == node.end_mark.line and "\\" not in node.value
-        if one_line and node.style in (None, "", "'", '"'):
+        one_line = node.start_mark.line == node.end_mark.line
+        # an escape (a backslash in double quotes, '' in single quotes) is longer in the file
+        escaped = (node.style == '"' and any(c in node.value for c in '\\"\n\t')) or (
+            node.style == "'" and "'" in node.value
+        )
+        if one_line and not escaped and node.style in (None, "", "'", '"'):
             doc.inline[path] = _pos(node).column + (1 if node.style in ("'", '"') else 0)
         return _scalar(node)
     if isinstance(node, SequenceNode):
