@@ -46,6 +46,12 @@ def add_parser(subparsers: Any) -> None:
         help="run faster than real time; latencies still count the real compute time",
     )
     parser.add_argument(
+        "--no-prewarm",
+        action="store_true",
+        help="start without synthesizing the dialog's fixed prompts first (their first use then "
+        "includes synthesis time)",
+    )
+    parser.add_argument(
         "--key",
         action="append",
         default=[],
@@ -136,17 +142,18 @@ async def _call(args: argparse.Namespace) -> int:
         raise _BadInput(f"{args.dialog}: {exc.strerror or exc}") from None
 
     settings = load_settings()
+    prompts = [] if args.no_prewarm else dialog.static_prompts()
     loading = time.perf_counter()
     try:
         async with open_services(
             settings,
             clock=clock,
             track_work=virtual.busy if virtual else None,
-            prompts=dialog.static_prompts(),
+            prompts=prompts,
         ) as services:
             log.info(
                 "models loaded and %d prompts synthesized in %.1f s",
-                len(dialog.static_prompts()),
+                len(prompts),
                 time.perf_counter() - loading,
             )
             leg = WavFileLeg(caller_audio, clock, keys=keys, remote_party=variables["caller"])
