@@ -199,3 +199,13 @@ def test_markdown_in_a_prompt_is_a_warning_not_an_error(capsys) -> None:
         "(hint: write plain sentences)"
     )
     assert not problem.is_error
+
+
+def test_commas_inside_a_flow_list_of_lines_are_a_warning() -> None:
+    text = (FIXTURES / "minimal.yaml").read_text()
+    text += "no_input:\n  say: [Sorry, I did not hear you.]\n"
+    (problem,) = check_text(text, "f.yaml").problems
+    assert str(problem) == (
+        "f.yaml:33:8: warning: in [...] every comma starts a new line: this is 2 lines, "
+        "'Sorry' / 'I did not hear you.' (hint: write one '- ' line per sentence, or quote each one)"
+    )

@@ -325,6 +325,22 @@ class _MeaningChecker:
     def _retry(self, policy: RetryPolicy | None, path: Path) -> None:
         if policy is None:
             return
+        lines_path = (*path, "say")
+        if lines_path in self.doc.flow_lists and any(
+            not line.rstrip().endswith((".", "?", "!")) for line in policy.say
+        ):
+            pos = self.doc.position(lines_path)
+            self.problems.append(
+                Problem(
+                    self.file,
+                    pos.line,
+                    pos.column,
+                    f"in [...] every comma starts a new line: this is {len(policy.say)} lines, "
+                    + " / ".join(repr(line) for line in policy.say),
+                    "write one '- ' line per sentence, or quote each one",
+                    severity="warning",
+                )
+            )
         for i, line in enumerate(policy.say):
             self._spoken(line, (*path, "say", i))
         if policy.fallback:

@@ -39,6 +39,7 @@ class YamlDocument:
     keys: dict[Path, Position] = field(default_factory=dict)  # where each mapping key is written
     duplicates: list[DuplicateKey] = field(default_factory=list)
     inline: dict[Path, int] = field(default_factory=dict)  # one-line scalars: column of the text
+    flow_lists: set[Path] = field(default_factory=set)  # lists written as [a, b]
 
     def text_position(self, path: Path, offset: int) -> Position:
         """Where character `offset` of a one-line string value is; else where the value starts."""
@@ -121,6 +122,8 @@ def _build(node: Node, path: Path, doc: YamlDocument) -> Any:
             doc.inline[path] = _pos(node).column + (1 if node.style in ("'", '"') else 0)
         return _scalar(node)
     if isinstance(node, SequenceNode):
+        if node.flow_style:
+            doc.flow_lists.add(path)
         return [_build(child, (*path, i), doc) for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
