@@ -66,7 +66,7 @@ class TurnRecord:
             "intent": self.intent,
             "state": self.state,
             "bot_text": self.bot_text,
-            "barge_in": self.barge_in.to_json() if self.barge_in else None,
+            "barge_in": self.barge_in.to_json(origin) if self.barge_in else None,
             "timestamps": {
                 "speech_start": at(self.speech_start),
                 "last_sound": at(self.last_sound),

@@ -47,14 +47,16 @@ class PlaybackReport:
         None  # Clock time of the first frame sent, None if nothing was played
     )
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, origin: float = 0.0) -> dict[str, object]:
+        """`origin`: a Clock time subtracted from `started_at` (the call's start, for logs)."""
+        started_at = None if self.started_at is None else round(self.started_at - origin, 4)
         return {
             "text": self.text,
             "played_ms": self.played_ms,
             "total_ms": self.total_ms,
             "interrupted": self.interrupted,
             "heard_text": self.heard_text,
-            "started_at": self.started_at,
+            "started_at": started_at,
         }
 
 
