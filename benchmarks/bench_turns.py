@@ -10,7 +10,9 @@ Calls run in real time (MonotonicClock) over WavFileLegs fed with Piper-spoken c
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,6 +93,15 @@ async def run_calls(services, script: Script, count: int) -> tuple[list[CallReco
     return list(records), reactions
 
 
+async def watch_loop_lag(lags: list[float], period: float = 0.01) -> None:
+    """How late the event loop wakes a 10 ms sleeper: the engine's own overload shows here."""
+    loop = asyncio.get_running_loop()
+    while True:
+        started = loop.time()
+        await asyncio.sleep(period)
+        lags.append((loop.time() - started - period) * 1000)
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -106,7 +117,14 @@ async def measure() -> list[Figure]:
         voice = load_synthesizer(settings.tts)
         script = caller_script(voice.synthesize, voice.sample_rate)
         alone, alone_reactions = await run_calls(services, script, 1)
-        crowd, crowd_reactions = await run_calls(services, script, CONCURRENT_CALLS)
+        lags: list[float] = []
+        watcher = asyncio.create_task(watch_loop_lag(lags))
+        cpu_before, wall_before = time.process_time(), time.perf_counter()
+        try:
+            crowd, crowd_reactions = await run_calls(services, script, CONCURRENT_CALLS)
+        finally:
+            watcher.cancel()
+        cpu_share = (time.process_time() - cpu_before) / (time.perf_counter() - wall_before)
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     single = turn_latencies(alone)
@@ -141,6 +159,11 @@ async def measure() -> list[Figure]:
         Figure(
             f"ASR final decode p50, {CONCURRENT_CALLS} calls ({settings.asr.workers} workers)",
             f"{percentile(decodes, 50):.0f} ms",
+        ),
+        Figure(f"event-loop lag p99, {CONCURRENT_CALLS} calls", f"{percentile(lags, 99):.0f} ms"),
+        Figure(
+            f"CPU used by this process, {CONCURRENT_CALLS} calls",
+            f"{cpu_share:.2f} cores of {os.cpu_count()}",
         ),
         Figure("barge-in reaction p50, 1 call", f"{reaction:.0f} ms", "<= 150 ms", reaction <= 150),
         Figure(
