@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from telephony.leg import TransferResult
@@ -61,6 +61,7 @@ _ALLOWED = {
 class CallOptions:
     codecs: tuple[str, ...] = ("PCMU", "PCMA")
     transfer_timeout: float = 30.0  # for the NOTIFY that says whether the target answered
+    transfer_mode: str = "refer"  # "refer": blind transfer; "bridge": call the target, relay media
     bye_timeout: float = 32.0
 
 
@@ -92,6 +93,10 @@ class SipCall:
         self._retransmit_stop: Callable[[], None] | None = None
         self._transfer: asyncio.Future[tuple[int, str]] | None = None
         self._media_started = False
+        # set by the owner for transfer_mode="bridge": (leg, target, context) -> TransferResult
+        self.bridger: (
+            Callable[[SipCallLeg, str, Mapping[str, str]], Awaitable[TransferResult]] | None
+        ) = None
         self._awaiting_ack = False
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -348,6 +353,8 @@ class SipCall:
             return TransferResult(False, f"call is {self.state.value}")
         if self._transfer is not None and not self._transfer.done():
             return TransferResult(False, "a transfer is already in progress")
+        if self.options.transfer_mode == "bridge" and self.bridger is not None:
+            return await self.bridger(self.leg, target, context)
         headers = context_headers(context)
         uri = target_uri(target, self.dialog.peer.host)
         refer_headers = [

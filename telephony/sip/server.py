@@ -13,7 +13,9 @@ import ipaddress
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from telephony.leg import TransferResult
 from telephony.sip.build import response_to
 from telephony.sip.call import (
     ALLOW,
@@ -41,6 +43,9 @@ from telephony.sip.transport import Peer
 
 log = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from telephony.sip.client import Trunk
+
 OnCall = Callable[[SipCallLeg], Awaitable[None]]
 NOT_ALLOWED = frozenset({"REGISTER", "SUBSCRIBE", "PUBLISH", "MESSAGE", "REFER", "UPDATE", "PRACK"})
 OUT_OF_DIALOG_481 = frozenset({"BYE", "INFO", "NOTIFY"})
@@ -59,6 +64,7 @@ class ServerOptions:
     timer_config: TimerConfig = RFC_TIMERS
     ring_seconds: float = 0.0  # > 0: send 180 Ringing and answer after this long
     call: CallOptions = field(default_factory=CallOptions)
+    trunk: Trunk | None = None  # where bridged transfers dial out (default: the target directly)
     tcp: bool = True
 
 
@@ -105,6 +111,7 @@ class SipServer:
         self.ring_seconds = options.ring_seconds
         self.call_options = options.call
         self.tcp = options.tcp
+        self.trunk = options.trunk
         self.calls: dict[str, SipCall] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.completed_calls = 0
@@ -155,6 +162,13 @@ class SipServer:
         task = asyncio.get_running_loop().create_task(supervise(), name=f"sip-call-{call.call_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _bridge_transfer(self, leg: SipCallLeg, target: str, context) -> TransferResult:
+        # imported here: the client module builds on this one
+        from telephony.sip.bridge import bridged_transfer
+        from telephony.sip.client import SipClient
+
+        return await bridged_transfer(SipClient(self, trunk=self.trunk), leg, target, context)
 
     # -- dispatch --------------------------------------------------------------------------------
 
@@ -307,6 +321,7 @@ class SipServer:
             options=self.call_options,
         )
         call.invite_transaction = transaction
+        call.bridger = self._bridge_transfer
         transaction.on_ack_timeout = lambda: call._finish("no ACK")
         self.calls[invite.call_id] = call
         task = asyncio.get_running_loop().create_task(

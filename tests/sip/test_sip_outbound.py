@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sip_helpers import needs_sipp, sip_server, sipp_uas, wait_for_hangup
+from sip_helpers import needs_sipp, run_sipp, sip_server, sipp_uas, wait_for_hangup
 
+from telephony.sip.call import CallOptions
 from telephony.sip.client import Registration, SipClient, Trunk, outcome_of
+from telephony.sip.server import ServerOptions
 
 pytestmark = [needs_sipp, pytest.mark.peers]
 
@@ -91,3 +93,20 @@ def test_outcomes():
     assert [outcome_of(s) for s in (200, 486, 600, 480, 487, 503, 408, 403, 603)] == [
         "answered", "busy", "busy", "unavailable", "cancelled", "unavailable", "no-answer", "rejected", "rejected",
     ]  # fmt: skip
+
+
+async def test_bridged_transfer_calls_the_agent_with_context_and_relays_until_hangup(tmp_path):
+    results = []
+
+    async def on_call(leg):
+        context = {"call_id": leg.call_id, "intent": "billing", "summary": "dispute"}
+        results.append(await leg.transfer(f"sip:agent@127.0.0.1:{agent_port}", context))
+
+    options = ServerOptions(call=CallOptions(transfer_mode="bridge"))
+    async with sipp_uas("uas_agent_hangs_up.xml", tmp_path) as (agent_port, agent):
+        async with sip_server(on_call, options=options) as server:
+            caller = await run_sipp("uac_bye_from_bot.xml", server.port, workdir=tmp_path)
+            assert caller.ok, caller.output + caller.errors
+        agent_result = await agent
+        assert agent_result.ok, agent_result.output + agent_result.errors
+    assert results[0].accepted and results[0].detail.startswith("bridged; ended by agent"), results
