@@ -104,3 +104,17 @@ async def test_bad_offers_and_unknown_dialogs_get_clear_errors(live_server):
             finally:
                 await caller.close()
             assert len(server.calls) == 0
+
+
+async def test_a_websocket_reader_that_leaves_is_unsubscribed_at_once(live_server):
+    async with live_server(echo_runner) as server:
+        caller = ScriptedCaller()
+        call_id = await caller.connect(offer_poster(server.url))
+        channel = server.calls.get(call_id).events
+        ws_url = server.url.replace("http", "ws") + f"/ws/calls/{call_id}"
+        async with websockets.connect(ws_url) as ws:
+            assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "call_started"
+            assert channel.subscriber_count == 1
+        await until(lambda: channel.subscriber_count == 0, seconds=5)
+        assert len(server.calls) == 1  # the call itself goes on
+        await caller.hang_up()
