@@ -106,10 +106,50 @@ def _figures(label: str, results: list[tuple[int, int, int, float]]) -> list[Fig
     ]
 
 
+IDLE_SCENARIO = SCENARIO.with_name("uac_idle.xml")
+IDLE_CALLS = 50
+
+
+async def _idle_cpu() -> float:
+    """Server CPU per idle call (RTP media, no audio flowing), in % of one core."""
+    server = SipServer(
+        "127.0.0.1", _free_port(), on_call=_until_hangup, max_calls=500, rate_limit=None,
+    )  # fmt: skip
+    await server.start()
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            process = await asyncio.create_subprocess_exec(
+                shutil.which("sipp") or "sipp",
+                "-sf", str(IDLE_SCENARIO), "-i", "127.0.0.1", "-p", str(_free_port()),
+                "-mp", str(_free_port()), "-m", str(IDLE_CALLS), "-r", str(IDLE_CALLS),
+                "-timeout", "30s", "-nostdin", f"127.0.0.1:{server.port}",
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=workdir,
+            )  # fmt: skip
+            for _ in range(40):  # all calls up (bounded wait)
+                if len(server.calls) >= IDLE_CALLS:
+                    break
+                await asyncio.sleep(0.1)
+            calls = len(server.calls)
+            started_cpu, started = time.process_time(), time.perf_counter()
+            await asyncio.sleep(3.0)
+            cpu = (time.process_time() - started_cpu) / (time.perf_counter() - started)
+            await asyncio.wait_for(process.wait(), 30)
+    finally:
+        await server.stop()
+    return 100 * cpu / max(calls, 1)
+
+
 def run() -> list[Figure]:
     if shutil.which("sipp") is None:
         return [Figure("SIP call setup rate", "skipped: sipp not installed")]
     runner: Callable[[MediaFactory], Awaitable] = _measure
     figures = _figures("RTP media", asyncio.run(runner(default_media_factory())))
     figures += _figures("signaling only", asyncio.run(runner(DiscardMedia.open)))
+    idle = asyncio.run(_idle_cpu())
+    figures.append(
+        Figure(
+            f"server CPU per idle call ({IDLE_CALLS} calls, RTP media, silence)",
+            f"{idle:.3f} % of a core",
+        )
+    )
     return figures
