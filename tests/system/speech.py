@@ -1,0 +1,86 @@
+"""Caller audio for system tests (Piper speech placed on a silent timeline) and transcripts of what
+a peer recorded (the project's Whisper), plus where speech is in a recording."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from voicebot.asr.recognizer import Recognizer
+from voicebot.audio.frame import ENGINE_RATE
+from voicebot.audio.resample import resample
+from voicebot.audio.wav import read_wav, write_wav
+from voicebot.tts.synthesizer import Synthesizer
+
+WHISPER_WINDOW_S = 25  # Whisper sees 30 s at most; cut long recordings into windows below that
+
+
+def caller_wav(
+    path: Path,
+    synthesizer: Synthesizer,
+    text: str,
+    *,
+    lead_s: float,
+    tail_s: float,
+    rate: int = 8000,
+) -> Path:
+    """A mono S16LE WAV at `rate`: `lead_s` of silence, `text` spoken, then `tail_s` of silence.
+
+    Cached by content, so reruns skip the synthesis."""
+    key = hashlib.sha1(f"{text}|{lead_s}|{tail_s}|{rate}".encode()).hexdigest()[:10]
+    target = path.with_name(f"{path.stem}-{key}.wav")
+    if target.exists():
+        return target
+    speech = resample(synthesizer.synthesize(text), synthesizer.sample_rate, rate)
+    audio = np.concatenate(
+        [
+            np.zeros(round(lead_s * rate), np.int16),
+            speech,
+            np.zeros(round(tail_s * rate), np.int16),
+        ]
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part.wav")
+    write_wav(partial, audio, rate)
+    partial.replace(target)
+    return target
+
+
+def transcribe_file(path: Path, recognizer: Recognizer) -> str:
+    """Everything Whisper hears in a WAV file of any rate and length, windows joined by spaces."""
+    audio, rate = read_wav(path)
+    audio = resample(audio, rate, ENGINE_RATE)
+    window = WHISPER_WINDOW_S * ENGINE_RATE
+    texts = [
+        recognizer.transcribe(audio[start : start + window]).text
+        for start in range(0, len(audio), window)
+        if np.abs(audio[start : start + window]).max(initial=0) > 0
+    ]
+    return " ".join(t.strip() for t in texts if t.strip())
+
+
+def loud_spans(
+    path: Path, *, threshold: int = 300, step_s: float = 0.1
+) -> list[tuple[float, float]]:
+    """(start, end) seconds of the stretches whose RMS exceeds `threshold`, gaps < 0.5 s bridged."""
+    audio, rate = read_wav(path)
+    step = round(step_s * rate)
+    usable = len(audio) // step * step
+    blocks = audio[:usable].astype(np.float64).reshape(-1, step)
+    loud = np.sqrt((blocks**2).mean(axis=1)) > threshold
+    spans: list[tuple[float, float]] = []
+    for index in np.flatnonzero(loud):
+        start, end = index * step_s, (index + 1) * step_s
+        if spans and start - spans[-1][1] < 0.5:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def normalized(text: str) -> str:
+    """Lower case, digits and letters only, single spaces: for 'contains' assertions on ASR text."""
+    kept = "".join(c if c.isalnum() else " " for c in text.lower())
+    return " ".join(kept.split())
