@@ -39,6 +39,14 @@ OUTBOUND_FRAMES = 25  # 500 ms of bot audio the sender may fall behind the playo
 _FLUSH_TIMEOUT = 0.5  # how long hangup() waits for the "hangup" message to leave
 
 
+async def _discard(track: MediaStreamTrack) -> None:
+    try:
+        while True:
+            await track.recv()
+    except MediaStreamError:
+        return
+
+
 def _is_audio(event: LegEvent) -> bool:
     return isinstance(event, AudioFrame)
 
@@ -65,6 +73,7 @@ class WebRtcCallLeg:
         self._inbound: DropOldestQueue[LegEvent] = DropOldestQueue(inbound_frames, _is_audio)
         self._control: RTCDataChannel | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._sinks: list[asyncio.Task[None]] = []
         self._ended = False
         self._ended_event = asyncio.Event()
         self._closed = False
@@ -139,22 +148,22 @@ class WebRtcCallLeg:
             return
         self._closed = True
         self._end("closed")
-        if self._reader is not None:
-            self._reader.cancel()
-            try:
-                await self._reader
-            except asyncio.CancelledError:
-                pass
+        tasks = [t for t in (self._reader, *self._sinks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await self._pc.close()
 
     # ---- aiortc callbacks ---------------------------------------------------------------
 
     def _on_track(self, track: MediaStreamTrack) -> None:
-        if track.kind != "audio" or self._reader is not None:
-            return  # video, or a second audio track: aiortc drops what no one reads from RTP
-        self._reader = asyncio.get_running_loop().create_task(
-            self._read_audio(track), name=f"{self._call_id}-audio-in"
-        )
+        loop = asyncio.get_running_loop()
+        if track.kind == "audio" and self._reader is None:
+            self._reader = loop.create_task(
+                self._read_audio(track), name=f"{self._call_id}-audio-in"
+            )
+        else:  # video or a second audio track: aiortc queues its frames without bound unless read
+            self._sinks.append(loop.create_task(_discard(track), name=f"{self._call_id}-sink"))
 
     async def _read_audio(self, track: MediaStreamTrack) -> None:
         converter = InboundAudio()

@@ -115,3 +115,13 @@ async def test_media_never_starts_on_a_call_that_ended_first():
     pc.emit("track", FiniteMicrophone(frames=0))  # the browser's media ends at once
     assert await asyncio.wait_for(started, 1) is False
     await leg.close()
+
+
+async def test_tracks_the_leg_does_not_use_are_still_read_so_they_cannot_pile_up():
+    leg, pc = new_leg()
+    pc.emit("track", FiniteMicrophone(frames=10))
+    extra = FiniteMicrophone(frames=300)
+    extra.kind = "video"  # a camera the browser offered
+    pc.emit("track", extra)
+    await wait_for(lambda: extra.left == 0)
+    await leg.close()
