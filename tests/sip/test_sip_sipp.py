@@ -139,3 +139,22 @@ async def test_rfc4733_dtmf_over_rtp_steers_the_bot(tmp_path):
         result = await run_sipp("uac_rfc4733_dtmf.xml", server.port, workdir=tmp_path)
         assert result.ok, result.output + result.errors
     assert digits == ["1", "9"]
+
+
+async def test_refer_whose_target_is_busy_keeps_the_call(tmp_path):
+    results: list[TransferResult] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        context = {
+            "call_id": leg.call_id,
+            "intent": "billing",
+            "summary": "wants to dispute a charge",
+        }
+        results.append(await leg.transfer("sip:agent@127.0.0.1:5070", context))
+        assert not leg.ended  # still our call: say sorry, then hang up
+        await leg.hangup("transfer failed")
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_refer_busy.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+    assert not results[0].accepted and results[0].detail == "target answered 486 Busy Here"
