@@ -81,9 +81,9 @@ async def run_calls(services, script: Script, count: int) -> tuple[list[CallReco
         onsets = [leg.start + at for at in script.onsets]
 
         def watch(event: ConversationEvent) -> None:
-            if isinstance(
-                event, BargeInEvent
-            ):  # from the scripted onset of the line that barged in
+            # from the scripted onset of the line that barged in; a reply withheld because the
+            # caller was already talking (nothing played) is no reaction to measure
+            if isinstance(event, BargeInEvent) and event.report.started_at is not None:
                 onset = max((t for t in onsets if t <= event.speech_onset + 0.1), default=onsets[0])
                 reactions.append((event.timestamp - onset) * 1000)
 
