@@ -89,3 +89,16 @@ async def test_agent_and_no_match_fallback(telecom) -> None:
 async def test_yes_when_the_router_is_back_and_repeat(telecom) -> None:
     lines = await script(telecom, ["#1", "pardon", "yes"])
     assert lines[-3:] == [RESTART, "caller: yes", "bot: Is your internet working now?"]
+
+
+async def test_a_question_asked_nearly_verbatim_is_answered_before_intents(telecom) -> None:
+    # "bill" alone would match the bill_question intent; the FAQ question wins when this close
+    lines = await script(telecom, ["when is my bill due"])
+    assert lines[2:] == [
+        "bot: Your bill is due on the fifteenth of every month. If you pay by direct debit, we take "
+        "the payment on that day.",
+        "bot: What else would you like to know?",
+    ]
+    assert (await script(telecom, ["my bill"]))[
+        -1
+    ] == "bot: Sure. What would you like to know about your bill?"

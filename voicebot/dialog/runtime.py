@@ -92,9 +92,9 @@ class YamlDialog:
             return Understanding(NO_MATCH, 0.0, text=text)
         return self.nlu.parse(text, expected=expected)
 
-    def answer_faq(self, text: str) -> str | None:
-        found = self.nlu.answer_faq(text)
-        return found.answer if found is not None else None
+    def answer_faq(self, text: str) -> Any | None:
+        """The closest FAQ entry (voicebot.nlu.FaqAnswer: question, answer, score) or None."""
+        return self.nlu.answer_faq(text)
 
     def static_prompts(self) -> list[str]:
         """Prompt texts without placeholders, for warming the TTS cache."""

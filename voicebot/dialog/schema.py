@@ -269,6 +269,12 @@ class DialogSettings(_Strict):
     confidence_threshold: float = Field(0.5, ge=0, le=1)
     timezone: str = "UTC"
     faq_followup: str = "Is there anything else I can help with?"
+    faq_first_score: float = Field(
+        0.6,
+        ge=0,
+        le=1.01,
+        description="an FAQ match this close is answered even if an intent matched",
+    )
     apology: str = "Sorry, something went wrong on our side."
 
 

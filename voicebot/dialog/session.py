@@ -159,6 +159,11 @@ class YamlDialogSession(StepRunner):
         state = self._state()
         wanted = [i for i in state.expect if i not in ("yes", "no")] + list(self.spec.global_)
         expected = list(dict.fromkeys(wanted))
+        faq = self.dialog.answer_faq(text)
+        if faq is not None and faq.score >= self.spec.settings.faq_first_score:
+            async for action in self._faq_answer(faq.answer):  # a question asked nearly verbatim
+                yield action
+            return
         intent = await self._understand(text, expected)
         # the state's own intents first, then a plain yes or no, then the global intents
         transition = state.expect.get(intent or "")
@@ -173,16 +178,19 @@ class YamlDialogSession(StepRunner):
             async for action in self._take(transition):
                 yield action
             return
-        answer_text = self.dialog.answer_faq(text)
-        if answer_text:
-            self.intent = "faq"
-            yield self._say(answer_text)
-            if self.spec.settings.faq_followup:
-                yield self._say(self.spec.settings.faq_followup)
-            yield self._listen()
+        if faq is not None:
+            async for action in self._faq_answer(faq.answer):
+                yield action
             return
         async for action in self._retry("no_match"):
             yield action
+
+    async def _faq_answer(self, answer: str) -> AsyncIterator[Action]:
+        self.intent, self.confidence = "faq", None
+        yield self._say(answer)
+        if self.spec.settings.faq_followup:
+            yield self._say(self.spec.settings.faq_followup)
+        yield self._listen()
 
     async def _global(self, text: str) -> Transition | None:
         if not self.spec.global_:
