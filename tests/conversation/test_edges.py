@@ -78,9 +78,8 @@ async def test_keys_without_a_reply_end_with_an_inter_digit_timeout(clock):
         "pressed",
         "inter_digit",
     ]
-    assert record.turns[-1].reply_ready == pytest.approx(
-        leg.start + 3.0 + 2.0
-    )  # 2 s after the last key
+    # 2 s after the last key
+    assert record.turns[-1].reply_ready == pytest.approx(leg.start + 3.0 + 2.0)
     assert record.outcome == "pin_entered"
     assert record.turns[-1].bot_text == "Got 3 digits."
 

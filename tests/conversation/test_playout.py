@@ -52,9 +52,8 @@ async def test_silence_when_idle_and_the_whole_utterance_when_played(running):
     report = await play
     assert report.played_ms == 750 and report.total_ms == 750
     assert not report.interrupted and report.heard_text == "Hi. There."
-    assert report.started_at == pytest.approx(
-        100.02
-    )  # the first tick (100.0) went out before play()
+    # the first tick (100.0) went out before play() was called
+    assert report.started_at == pytest.approx(100.02)
     assert len(recorder.voiced()) == 38  # 37.5 frames, the last one padded with silence
     assert not recorder.frames[-1].samples.any()
 

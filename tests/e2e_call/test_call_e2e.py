@@ -12,9 +12,8 @@ from voicebot.conversation.rule_dialog import demo_dialog
 
 pytestmark = pytest.mark.slow
 
-REPLY = (
-    demo_dialog().rules[0].reply
-)  # "Your balance is one hundred and twenty dollars. Anything else?"
+# "Your balance is one hundred and twenty dollars. Anything else?"
+REPLY = demo_dialog().rules[0].reply
 
 
 def words(text: str) -> list[str]:

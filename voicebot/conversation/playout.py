@@ -65,9 +65,8 @@ class _Utterance:
     text: str
     interruptible: bool
     queue: asyncio.Queue[np.ndarray | None]
-    chunk_samples: list[int] = field(
-        default_factory=list
-    )  # per TTS chunk, for the heard-text estimate
+    # samples per TTS chunk, for the heard-text estimate
+    chunk_samples: list[int] = field(default_factory=list)
     queued_samples: int = 0
     played_samples: int = 0
     started_at: float | None = None
