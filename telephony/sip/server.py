@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 OnCall = Callable[[SipCallLeg], Awaitable[None]]
 NOT_ALLOWED = frozenset({"REGISTER", "SUBSCRIBE", "PUBLISH", "MESSAGE", "REFER", "UPDATE", "PRACK"})
 OUT_OF_DIALOG_481 = frozenset({"BYE", "INFO", "NOTIFY"})
+STOP_GRACE = 2.0  # seconds stop() waits for the 200s to its BYEs
 HANGUP_GRACE = 5.0  # seconds a handler may take to notice LegHangup before it is cancelled
 
 
@@ -135,9 +136,16 @@ class SipServer:
 
     async def stop(self) -> None:
         """Hang up every call, then close the sockets."""
-        for call in list(self.calls.values()):
-            if call.state is CallState.CONFIRMED:
-                await call.hangup("server stopping")
+        hangups = [
+            asyncio.ensure_future(call.hangup("server stopping"))
+            for call in self.calls.values()
+            if call.state is CallState.CONFIRMED
+        ]
+        if hangups:  # BYEs in parallel; a dead peer must not hold up the shutdown
+            await asyncio.wait(hangups, timeout=STOP_GRACE)
+            for hangup in hangups:
+                hangup.cancel()
+            await asyncio.gather(*hangups, return_exceptions=True)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

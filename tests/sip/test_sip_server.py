@@ -187,3 +187,21 @@ async def test_tcp_messages_split_across_writes_are_framed():
         response = parse_message(messages[0])
         assert isinstance(response, SipResponse) and response.status == 200
         writer.close()
+
+
+async def test_stop_hangs_up_open_calls_without_waiting_for_a_dead_peer():
+    async with sip_server(wait_for_hangup) as server:
+        transport, probe = await udp_probe(server.port)
+        local = transport.get_extra_info("sockname")[1]
+        transport.sendto(bytes(request("INVITE", server.port, local, call_id="open", body=SDP)))
+        ok = await final_response(probe)
+        ack = request("ACK", server.port, local, call_id="open")
+        ack.headers.set("To", ok.headers.get("To") or "")
+        transport.sendto(bytes(ack))
+        for _ in range(100):
+            if server.calls and next(iter(server.calls.values())).state.value == "confirmed":
+                break
+            await asyncio.sleep(0.01)
+        transport.close()  # the peer is gone: nobody will answer the BYE
+        started = asyncio.get_running_loop().time()
+    assert asyncio.get_running_loop().time() - started < 5

@@ -34,13 +34,16 @@ async def test_basic_call_with_bye_from_the_caller(tmp_path, transport):
         assert server.calls == {}
 
 
-async def test_bye_from_the_bot(tmp_path):
+@pytest.mark.parametrize("transport", ["u1", "t1"])
+async def test_bye_from_the_bot(tmp_path, transport):
     async def on_call(leg: SipCallLeg) -> None:
         assert leg.headers.get("X-Account") == "42"
         await leg.hangup("goodbye")
 
     async with sip_server(on_call) as server:
-        result = await run_sipp("uac_bye_from_bot.xml", server.port, workdir=tmp_path)
+        result = await run_sipp(
+            "uac_bye_from_bot.xml", server.port, transport=transport, workdir=tmp_path
+        )
         assert result.ok, result.output + result.errors
 
 
