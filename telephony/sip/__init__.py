@@ -7,10 +7,11 @@ await server.stop()
 """
 
 from telephony.sip.call import CallOptions
-from telephony.sip.client import DialResult, Registration, SipClient, Trunk
+from telephony.sip.client import DialResult, SipClient, Trunk
 from telephony.sip.digest import InboundAuth
 from telephony.sip.leg import SipCallLeg
 from telephony.sip.ratelimit import RateLimit
+from telephony.sip.registration import Registration
 from telephony.sip.server import ServerOptions, SipServer
 
 __all__ = [

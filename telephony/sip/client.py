@@ -1,5 +1,5 @@
-"""Outbound calls (`SipClient.dial`) and registration with a PBX (`Registration`), sharing a running
-SipServer's socket, transactions and call table.
+"""Outbound calls (`SipClient.dial`), sharing a running SipServer's socket, transactions and call
+table.
 
 A dial INVITEs the target directly or through a trunk (answering a 401/407 digest challenge once),
 follows 18x, gives up with CANCEL after `ring_timeout`, and returns a DialResult whose `outcome`
@@ -26,7 +26,7 @@ from telephony.sip.build import make_request, new_branch, new_call_id, new_tag
 from telephony.sip.call import ALLOW, SDP, CallState, SipCall, forwarded_headers
 from telephony.sip.dialog import Dialog, DialogState
 from telephony.sip.digest import DigestError, authorization
-from telephony.sip.errors import SipCallFailed, SipError, SipTimeout
+from telephony.sip.errors import SipError, SipTimeout
 from telephony.sip.leg import SipCallLeg
 from telephony.sip.media import MediaSession
 from telephony.sip.message import SipRequest, SipResponse
@@ -307,108 +307,3 @@ class SipClient:
             )
         await call.start_media()
         return DialResult("answered", 200, ok.reason, call.leg, tuple(provisional))
-
-
-class Registration:
-    """Keeps `aor` registered at `registrar` (RFC 3261 §10): REGISTER with digest auth, refreshed
-    before it expires, with the same Call-ID and a growing CSeq; `stop()` unregisters."""
-
-    def __init__(
-        self,
-        server: SipServer,
-        registrar: str,
-        *,
-        user: str,
-        username: str | None = None,
-        password: str | None = None,
-        expires: int = 3600,
-        retry_after: float = 30.0,
-    ) -> None:
-        self.server = server
-        self.registrar = parse_uri(registrar)
-        self.user = user
-        self.username = username or user
-        self.password = password
-        self.expires = expires
-        self.retry_after = retry_after
-        self.call_id = new_call_id(server.host)
-        self.tag = new_tag()
-        self.cseq = 0
-        self.granted: int | None = None
-        self.registered = asyncio.Event()
-
-    def _request(self, expires: int, auth: tuple[str, str] | None) -> SipRequest:
-        self.cseq += 1
-        peer = next_hop(self.registrar)
-        aor = f"<sip:{self.user}@{self.registrar.host}>"
-        headers = [("Expires", str(expires))]
-        if auth:
-            headers.append(auth)
-        return make_request(
-            "REGISTER",
-            f"sip:{self.registrar.host}"
-            + (f":{self.registrar.port}" if self.registrar.port else ""),
-            via=self.server.endpoint.via(peer, new_branch()),
-            from_=f"{aor};tag={self.tag}",
-            to=aor,
-            call_id=self.call_id,
-            cseq=self.cseq,
-            contact=self.server.contact(peer).replace("voicebot@", f"{self.user}@"),
-            headers=headers,
-        )
-
-    async def register(self, expires: int | None = None) -> int:
-        """One REGISTER (answering one challenge); returns the expiry the registrar granted."""
-        expires = self.expires if expires is None else expires
-        peer = next_hop(self.registrar)
-        request = self._request(expires, None)
-        response = await self.server.endpoint.send_request(request, peer).final
-        if response.status in (401, 407) and self.password is not None:
-            header = "WWW-Authenticate" if response.status == 401 else "Proxy-Authenticate"
-            answer = "Authorization" if response.status == 401 else "Proxy-Authorization"
-            value = authorization(
-                response.headers.get(header) or "",
-                method="REGISTER",
-                uri=request.uri,
-                username=self.username,
-                password=self.password,
-            )
-            request = self._request(expires, (answer, value))
-            response = await self.server.endpoint.send_request(request, peer).final
-        if not response.is_success:
-            raise SipCallFailed(response.status, response.reason)
-        self.granted = _granted_expiry(response, expires)
-        if expires:
-            self.registered.set()
-        else:
-            self.registered.clear()
-        return self.granted
-
-    async def run(self) -> None:
-        """Register, then refresh at 80% of the granted time; retry failures after `retry_after`."""
-        while True:
-            try:
-                granted = await self.register()
-                delay = max(1.0, granted * 0.8)
-            except (SipError, DigestError) as exc:
-                log.warning("registration of %s at %s failed: %s", self.user, self.registrar, exc)
-                self.registered.clear()
-                delay = self.retry_after
-            await asyncio.sleep(delay)
-
-    async def stop(self) -> None:
-        if self.registered.is_set():
-            try:
-                await self.register(expires=0)
-            except SipError as exc:
-                log.info("unregister failed: %s", exc)
-
-
-def _granted_expiry(response: SipResponse, asked: int) -> int:
-    for contact in response.headers.get_all("Contact"):
-        for part in contact.split(";")[1:]:
-            name, _, value = part.partition("=")
-            if name.strip().lower() == "expires" and value.strip().isdigit():
-                return int(value)
-    value = response.headers.get("Expires")
-    return int(value) if value and value.strip().isdigit() else asked

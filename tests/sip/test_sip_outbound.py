@@ -8,7 +8,8 @@ import pytest
 from sip_helpers import needs_sipp, run_sipp, sip_server, sipp_uas, wait_for_hangup
 
 from telephony.sip.call import CallOptions
-from telephony.sip.client import Registration, SipClient, Trunk, outcome_of
+from telephony.sip.client import SipClient, Trunk, outcome_of
+from telephony.sip.registration import Registration
 from telephony.sip.server import ServerOptions
 
 pytestmark = [needs_sipp, pytest.mark.peers]
@@ -110,3 +111,31 @@ async def test_bridged_transfer_calls_the_agent_with_context_and_relays_until_ha
         agent_result = await agent
         assert agent_result.ok, agent_result.output + agent_result.errors
     assert results[0].accepted and results[0].detail.startswith("bridged; ended by agent"), results
+
+
+async def test_registration_refreshes_before_expiry_and_unregisters(tmp_path):
+    delays: list[float] = []
+    async with (
+        sip_server(wait_for_hangup) as server,
+        sipp_uas("uas_register_refresh.xml", tmp_path) as (port, sipp),
+    ):
+        refreshed = asyncio.Event()
+
+        async def sleep(delay: float) -> None:  # virtual waiting: the refresh is due at 80% of 2 s
+            delays.append(delay)
+            if len(delays) == 2:
+                refreshed.set()
+                await asyncio.Event().wait()  # park until cancelled
+
+        registration = Registration(
+            server, f"sip:127.0.0.1:{port}", user="2001", password="pw2001", expires=2, sleep=sleep
+        )
+        runner = asyncio.create_task(registration.run())
+        await asyncio.wait_for(refreshed.wait(), 10)
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        assert delays == [1.6, 1.6] and registration.granted == 2
+        await registration.stop()
+        assert not registration.registered.is_set()
+        outcome = await sipp
+        assert outcome.ok, outcome.output + outcome.errors
