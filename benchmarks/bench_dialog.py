@@ -16,14 +16,23 @@ from voicebot.dialog import check_files, load_dialog
 from voicebot.dialog.chat import ChatTranscript
 
 DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
+WARM_UP = DIALOGS.parent / "tests" / "fixtures" / "dialogs" / "minimal.yaml"
 LOAD_TARGET_S = 2.0
 BANK_SCRIPT = ["what is my balance", "#12345678", "yes", "#4321", "yes", "lost card", "yes", "no"]
 
 
 def _load_figures() -> list[Figure]:
-    import voicebot.nlu  # noqa: F401  (imports are not part of loading a dialog)
-
-    figures = []
+    start = time.perf_counter()
+    load_dialog(WARM_UP)  # the first load also imports the NLU's libraries (scikit-learn, ...)
+    first = time.perf_counter() - start
+    figures = [
+        Figure(
+            "first dialog load in a fresh process (library imports included)",
+            f"{first * 1000:.0f} ms",
+            f"<= {LOAD_TARGET_S:.0f} s",
+            first <= LOAD_TARGET_S,
+        )
+    ]
     for path in sorted(DIALOGS.glob("*.yaml")):
         start = time.perf_counter()
         load_dialog(path)  # first load in this process: checks and trains
