@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sip_helpers import needs_sipp, run_sipp, sip_server, wait_for_hangup
 
 from telephony.leg import DtmfDigit, LegHangup, TransferResult
 from telephony.sip.leg import SipCallLeg
 from telephony.sip.server import ServerOptions
+from voicebot.audio import AudioFrame
 
 pytestmark = [needs_sipp, pytest.mark.peers]
 RFC4733_PCAPS = Path("/usr/share/sip-tester/dtmf_2833_1.pcap")
@@ -161,3 +163,34 @@ async def test_refer_whose_target_is_busy_keeps_the_call(tmp_path):
         result = await run_sipp("uac_refer_busy.xml", server.port, workdir=tmp_path)
         assert result.ok, result.output + result.errors
     assert not results[0].accepted and results[0].detail == "target answered 486 Busy Here"
+
+
+async def test_bot_audio_reaches_the_caller_and_comes_back_over_rtp(tmp_path):
+    # SIPp's -rtp_echo returns every RTP packet to its sender: the bot hears itself
+    tone = (8000 * np.sin(2 * np.pi * 440 * np.arange(320) / 16000)).astype(np.int16)
+    heard: list[float] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        async def listen() -> None:
+            async for event in leg.events():
+                if isinstance(event, AudioFrame):
+                    heard.append(float(np.sqrt(np.mean(event.samples.astype(np.float64) ** 2))))
+
+        listener = asyncio.create_task(listen())
+        started = asyncio.get_running_loop().time()
+        for index in range(50):  # one second of tone, paced from the start time
+            await leg.send_audio(AudioFrame(tone, timestamp=index * 0.02))
+            await asyncio.sleep(
+                max(0.0, started + (index + 1) * 0.02 - asyncio.get_running_loop().time())
+            )
+        await asyncio.sleep(0.3)
+        await leg.hangup("done")
+        await listener
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp(
+            "uac_bye_from_bot.xml", server.port, workdir=tmp_path, extra=["-rtp_echo"]
+        )
+        assert result.ok, result.output + result.errors
+    loud = [rms for rms in heard if rms > 1000]
+    assert len(loud) >= 25, f"heard {len(heard)} frames, {len(loud)} with the tone"
