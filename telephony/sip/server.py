@@ -198,15 +198,17 @@ class SipServer:
             if call is not None and request.from_.tag == call.dialog.remote_tag:
                 call.receive_ack(request)
             return
-        if request.to.tag:
-            self._in_dialog(request, transaction, call)
-            return
-        if request.method == "CANCEL":
+        if request.method == "CANCEL":  # matched to its INVITE by branch, in or out of a dialog
             invite = self.endpoint.invite_transaction(request)
-            if call is not None and invite is not None and call.invite_transaction is invite:
+            if call is None or invite is None:
+                self._reply(transaction, request, 481)
+            elif call.invite_transaction is invite:
                 call.receive_cancel(request, transaction)
             else:
-                self._reply(transaction, request, 481)
+                self._reply(transaction, request, 200)  # a re-INVITE: already answered, too late
+            return
+        if request.to.tag:
+            self._in_dialog(request, transaction, call)
             return
         if self.limiter is not None and not self.limiter.allow(peer.host):
             self._reply(transaction, request, 503, headers=[("Retry-After", "5")])

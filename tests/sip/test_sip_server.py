@@ -91,7 +91,14 @@ async def test_rate_limit_per_source():
 
 @pytest.mark.parametrize(
     ("method", "status"),
-    [("REGISTER", 405), ("SUBSCRIBE", 405), ("BYE", 481), ("INFO", 481), ("FROB", 501)],
+    [
+        ("REGISTER", 405),
+        ("SUBSCRIBE", 405),
+        ("BYE", 481),
+        ("INFO", 481),
+        ("CANCEL", 481),
+        ("FROB", 501),
+    ],
 )
 async def test_methods_we_do_not_serve(method, status):
     async with sip_server(wait_for_hangup) as server:
