@@ -78,3 +78,22 @@ def test_audio_must_be_one_dimensional_int16(recognizer: WhisperRecognizer) -> N
         recognizer.transcribe(np.zeros(16_000, dtype=np.float32))
     with pytest.raises(AudioInputError, match="shape"):
         recognizer.transcribe(np.zeros((2, 8000), dtype=np.int16))
+
+
+def test_unsure_decodes_fall_back_to_padded_input(piper_clips: dict[str, SpeechClip]) -> None:
+    from voicebot.asr import FastDecodeOptions
+    from voicebot.models import resolve_whisper
+
+    always = WhisperRecognizer(
+        resolve_whisper("tiny.en"), options=FastDecodeOptions(fallback_log_prob=0.0)
+    )
+    never = WhisperRecognizer(
+        resolve_whisper("tiny.en"), options=FastDecodeOptions(fallback_log_prob=None)
+    )
+    clip = piper_clips["agent-02"]
+    for engine in (always, never):
+        text = engine.transcribe(clip.audio).text
+        assert corpus_wer([(clip.utterance.text, text)]).wer <= 0.2, text
+        engine.transcribe(clip.audio[:8000], final=False)  # partials never fall back
+    assert (always.decodes, always.fallbacks) == (1, 1)
+    assert (never.decodes, never.fallbacks) == (1, 0)

@@ -11,6 +11,7 @@ early, and cut repetitions (`voicebot.asr.repetition`). Greedy decoding, no temp
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from voicebot.models.errors import ModelLoadError
 
 MIN_SAMPLES = ENGINE_RATE // 10  # under 0.1 s there is nothing to recognize
 WINDOW_SAMPLES = 30 * ENGINE_RATE  # Whisper's encoder sees at most 30 s at once
+WINDOW_FRAMES = 3000  # Mel frames in 30 s
+SILENCE_PEAK = 10 / 32768  # peaks below -70 dBFS: nothing was said
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,9 @@ class FastDecodeOptions:
     tail_padding_s: float = 0.3  # silence appended before the Mel transform: a place to end
     repetition_penalty: float = 1.0
     beam_size: int = 1
+    # a final whose average token log-prob is below this is decoded again on 30 s padded input
+    # (None: never); costs one padded decode, only on the clips the fast path is unsure of
+    fallback_log_prob: float | None = -0.7
     no_speech_threshold: float = (
         0.6  # with a low log-prob, call the clip silence (faster-whisper's rule)
     )
@@ -95,6 +101,9 @@ class WhisperRecognizer:
         self._features = feature_extractor_for(self._model.n_mels)
         self._prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
         self._suppress = [-1, *self._tokenizer.non_speech_tokens]
+        self._stats_lock = threading.Lock()
+        self.decodes = 0  # final decodes, and how many of them fell back to padded input
+        self.fallbacks = 0
 
     def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis:
         started = time.perf_counter()
@@ -104,9 +113,12 @@ class WhisperRecognizer:
         log_probs: list[float] = []
         for offset in range(0, max(len(samples), 1), WINDOW_SAMPLES):
             window = samples[offset : offset + WINDOW_SAMPLES]
-            if len(window) < MIN_SAMPLES:
-                continue
+            if len(window) < MIN_SAMPLES or np.abs(window).max() < SILENCE_PEAK:
+                continue  # too short, or digital silence that Whisper would "hear" as "you"
             decoded = self._decode_window(window, final=final)
+            if final:
+                with self._stats_lock:
+                    self.decodes += 1
             if decoded.text:
                 texts.append(decoded.text)
                 log_probs.append(decoded.avg_log_prob)
@@ -120,12 +132,13 @@ class WhisperRecognizer:
             decode_seconds=time.perf_counter() - started,
         )
 
-    def _encode(self, samples: np.ndarray) -> ctranslate2.StorageView:
-        padding = max(160, int(self.options.tail_padding_s * ENGINE_RATE))
-        mel = self._features(samples, padding=padding)
-        mel = mel[
-            :, : mel.shape[1] // 2 * 2
-        ]  # the encoder's stride-2 convolution wants an even count
+    def _encode(self, samples: np.ndarray, *, full_window: bool = False) -> ctranslate2.StorageView:
+        if full_window:  # what faster-whisper does: zeros up to 30 s
+            mel = self._features(samples, padding=WINDOW_SAMPLES)[:, :WINDOW_FRAMES]
+        else:
+            padding = max(160, int(self.options.tail_padding_s * ENGINE_RATE))
+            mel = self._features(samples, padding=padding)
+            mel = mel[:, : mel.shape[1] // 2 * 2]  # the stride-2 convolution wants an even count
         return self._model.encode(
             ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None]))
         )
@@ -149,9 +162,23 @@ class WhisperRecognizer:
         )[0]
 
     def _decode_window(self, samples: np.ndarray, *, final: bool) -> _Decoded:
+        decoded = self._decode(self._encode(samples), len(samples) / ENGINE_RATE, final=final)
+        threshold = self.options.fallback_log_prob
+        if final and decoded.text and threshold is not None and decoded.avg_log_prob < threshold:
+            # unsure on short input: decode once more the slow, padded way and keep the surer text
+            with self._stats_lock:
+                self.fallbacks += 1
+            padded = self._decode(
+                self._encode(samples, full_window=True), len(samples) / ENGINE_RATE, final=True
+            )
+            if padded.avg_log_prob > decoded.avg_log_prob:
+                return padded
+        return decoded
+
+    def _decode(
+        self, encoded: ctranslate2.StorageView, duration: float, *, final: bool
+    ) -> _Decoded:
         opts = self.options
-        duration = len(samples) / ENGINE_RATE
-        encoded = self._encode(samples)
         budget = token_budget(
             duration, tokens_per_second=opts.first_tokens_per_second, extra=opts.extra_tokens
         )
