@@ -97,3 +97,20 @@ def test_unsure_decodes_fall_back_to_padded_input(piper_clips: dict[str, SpeechC
         engine.transcribe(clip.audio[:8000], final=False)  # partials never fall back
     assert (always.decodes, always.fallbacks) == (1, 1)
     assert (never.decodes, never.fallbacks) == (1, 0)
+
+
+def test_the_padded_reference_hears_the_same_sentence(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip]
+) -> None:
+    from voicebot.asr import PaddedWhisperRecognizer
+    from voicebot.models import process_models
+    from voicebot.settings import AsrSettings
+
+    padded = process_models().recognizer(AsrSettings(), engine="padded")
+    assert isinstance(padded, PaddedWhisperRecognizer)
+    clip = piper_clips["balance-01"]
+    reference = padded.transcribe(clip.audio)
+    assert reference.is_final and 0.0 < reference.confidence <= 1.0
+    fast = recognizer.transcribe(clip.audio)
+    for heard in (reference.text, fast.text):
+        assert corpus_wer([(clip.utterance.text, heard)]).wer <= 0.10, heard
