@@ -24,7 +24,9 @@ def test_canonical_captures_round_trip_byte_for_byte(name):
     assert bytes(parse_message(data)) == data
 
 
-@pytest.mark.parametrize("name", ["sipp_uac_invite.sip", "rfc4475_wsinv.sip", "compact_bye.sip"])
+@pytest.mark.parametrize(
+    "name", ["sipp_uac_invite.sip", "baresip_v1_invite.sip", "rfc4475_wsinv.sip", "compact_bye.sip"]
+)
 def test_every_capture_round_trips_to_the_same_message(name):
     first = parse_message(fixture(name))
     second = parse_message(bytes(first))
@@ -43,6 +45,14 @@ def test_sipp_invite_fields():
     assert invite.top_via.branch == "z9hG4bK-10379-1-0"
     assert invite.content_type == "application/sdp"
     assert invite.body.startswith(b"v=0\r\n") and len(invite.body) == 129
+
+
+def test_real_baresip_invite_with_an_empty_supported_header():
+    invite = parse_message(fixture("baresip_v1_invite.sip"))
+    assert invite.headers.get("Supported") == "" and invite.headers.get_all("Supported") == []
+    assert "REFER" in invite.headers.get_all("Allow")
+    assert invite.top_via.params == {"branch": "z9hG4bK790032b91798e85a", "rport": None}
+    assert len(invite.body) == 315
 
 
 def test_rfc4475_wsinv_whitespace_folding_and_case():
