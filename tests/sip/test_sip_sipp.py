@@ -194,3 +194,19 @@ async def test_bot_audio_reaches_the_caller_and_comes_back_over_rtp(tmp_path):
         assert result.ok, result.output + result.errors
     loud = [rms for rms in heard if rms > 1000]
     assert len(loud) >= 25, f"heard {len(heard)} frames, {len(loud)} with the tone"
+
+
+async def test_a_caller_who_sends_no_rtp_is_hung_up_after_the_media_timeout(tmp_path):
+    from telephony.rtp.sip_media import RtpMediaSession
+
+    ends: list[LegHangup] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        events = await wait_for_hangup(leg)
+        ends.append(events[-1])  # the handler returns; the server sends the BYE
+
+    options = ServerOptions(media_factory=lambda ip: RtpMediaSession.open(ip, media_timeout_s=0.5))
+    async with sip_server(on_call, options=options) as server:
+        result = await run_sipp("uac_bye_from_bot.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+    assert ends and ends[0].reason.startswith("no RTP")
