@@ -53,6 +53,15 @@ def test_expected_restricts_to_the_intents_of_the_state(appointment_nlu: NluPipe
     assert in_state.confidence >= 0.5
 
 
+def test_an_intent_named_twice_in_expected_counts_once(bank_nlu: NluPipeline) -> None:
+    once = bank_nlu.parse("bye", expected=["goodbye", "agent"])
+    twice = bank_nlu.parse("bye", expected=["goodbye", "agent", "goodbye", "agent"])
+    assert twice.intent == once.intent == "goodbye"
+    assert twice.confidence == pytest.approx(once.confidence)
+    ranked = bank_nlu.rank("bye", expected=["goodbye", "goodbye"])
+    assert ranked == [("goodbye", pytest.approx(1.0))]
+
+
 def test_expected_with_unknown_intents_only_gives_no_match(bank_nlu: NluPipeline) -> None:
     assert bank_nlu.parse("check my balance", expected={"not_an_intent"}).intent == NO_MATCH
 

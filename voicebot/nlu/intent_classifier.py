@@ -122,7 +122,8 @@ class IntentClassifier:
         by intents of other states); the out-of-scope class always competes."""
         probabilities = self.probabilities(normalize(text))
         names = self.intents if expected is None else [n for n in expected if n in self._index]
-        names = [name for name in names if name != OUT_OF_SCOPE_INTENT]
+        # once each: a name listed twice would count its probability twice in the total
+        names = list(dict.fromkeys(name for name in names if name != OUT_OF_SCOPE_INTENT))
         in_scope = probabilities[[self._index[name] for name in names]] if names else np.zeros(0)
         total = float(in_scope.sum())
         background = self._index.get(OUT_OF_SCOPE_INTENT)
