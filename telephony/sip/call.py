@@ -11,6 +11,7 @@ import enum
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from telephony.leg import TransferResult
 from telephony.sdp import (
@@ -61,7 +62,7 @@ _ALLOWED = {
 class CallOptions:
     codecs: tuple[str, ...] = ("PCMU", "PCMA")
     transfer_timeout: float = 30.0  # for the NOTIFY that says whether the target answered
-    transfer_mode: str = "refer"  # "refer": blind transfer; "bridge": call the target, relay media
+    transfer_mode: Literal["refer", "bridge"] = "refer"  # bridge: call the target, relay media
     bye_timeout: float = 32.0
 
 
@@ -109,7 +110,8 @@ class SipCall:
             raise SipStateError(f"call {self.call_id}: {self.state.name} -> {new.name}")
         self.state = new
 
-    def _finish(self, reason: str) -> None:
+    def finish(self, reason: str) -> None:
+        """End the call locally (no signaling): state, dialog, leg, waiters. Idempotent."""
         if self.state is not CallState.ENDED:
             self._transition(CallState.ENDED)
         if self.dialog.state is not DialogState.TERMINATED:
@@ -156,7 +158,7 @@ class SipCall:
             body = self._answer_or_offer(invite)
         except (SdpError, SdpNegotiationError) as exc:
             self._respond(transaction, invite, 488, headers=[("Warning", f'399 voicebot "{exc}"')])
-            self._finish("no acceptable media")
+            self.finish("no acceptable media")
             return False
         ok = self._respond(
             transaction, invite, 200, headers=self._dialog_headers(), body=body, content_type=SDP
@@ -257,11 +259,11 @@ class SipCall:
         transaction.respond(response_to(cancel, 200))  # type: ignore[attr-defined]
         if self.state is CallState.INCOMING and self.invite_transaction is not None:
             self._respond(self.invite_transaction, self.invite_transaction.request, 487)
-            self._finish("cancelled")
+            self.finish("cancelled")
 
     def receive_bye(self, bye: SipRequest, transaction: ServerTransaction) -> None:
         self._respond(transaction, bye, 200)
-        self._finish("remote hangup")
+        self.finish("remote hangup")
 
     def receive_reinvite(self, invite: SipRequest, transaction: ServerInviteTransaction) -> None:
         if self.state is not CallState.CONFIRMED or self._awaiting_ack:
@@ -323,7 +325,7 @@ class SipCall:
     async def hangup(self, reason: str = "bot hangup") -> None:
         if self.state is CallState.INCOMING and self.invite_transaction is not None:
             self._respond(self.invite_transaction, self.invite_transaction.request, 480)
-            self._finish(reason)
+            self.finish(reason)
             return
         if self.state is CallState.ANSWERED:
             await self.confirmed.wait()  # no BYE before the ACK (§15); the 2xx gives up at 64*T1
@@ -333,7 +335,7 @@ class SipCall:
         if self.state is CallState.ENDED:
             return
         bye = self._request("BYE", headers=[("Reason", f'SIP;cause=200;text="{reason}"')])
-        self._finish(reason)
+        self.finish(reason)
         try:
             await asyncio.wait_for(
                 self.endpoint.send_request(bye, self.dialog.peer).final, self.options.bye_timeout
@@ -382,7 +384,7 @@ class SipCall:
         return TransferResult(False, f"target answered {status} {reason}", dict(headers))
 
     async def close(self) -> None:
-        self._finish(self.end_reason or "closed")
+        self.finish(self.end_reason or "closed")
         for task in list(self._tasks):
             if task is not asyncio.current_task():
                 task.cancel()

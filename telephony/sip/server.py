@@ -332,7 +332,7 @@ class SipServer:
         )
         call.invite_transaction = transaction
         call.bridger = self._bridge_transfer
-        transaction.on_ack_timeout = lambda: call._finish("no ACK")
+        transaction.on_ack_timeout = lambda: call.finish("no ACK")
         self.calls[invite.call_id] = call
         task = asyncio.get_running_loop().create_task(
             self._run_call(call), name=f"sip-call-{invite.call_id}"
@@ -347,7 +347,7 @@ class SipServer:
             except OSError as exc:
                 log.error("call %s: no media port (%s)", call.call_id, exc)
                 self._reply(call.invite_transaction, call.invite_transaction.request, 500)  # type: ignore[arg-type]
-                call._finish("no media port")
+                call.finish("no media port")
                 return
             if self.ring_seconds > 0:
                 call.provisional(180)
@@ -371,7 +371,7 @@ class SipServer:
             if call.media is not None:
                 await call.close()
             else:
-                call._finish("closed")
+                call.finish("closed")
             self.calls.pop(call.call_id, None)
             self.completed_calls += 1
 
