@@ -210,10 +210,12 @@ class SipServer:
         if request.to.tag:
             self._in_dialog(request, transaction, call)
             return
-        if self.limiter is not None and not self.limiter.allow(peer.host):
+        listed = self._listed(peer)
+        # allow-listed sources (the PBX, the SBC) carry everyone's calls: not rate-limited
+        if self.limiter is not None and not listed and not self.limiter.allow(peer.host):
             self._reply(transaction, request, 503, headers=[("Retry-After", "5")])
             return
-        if not self._admitted(request, transaction, peer):
+        if not listed and not self._admitted(request, transaction):
             return
         if request.method == "INVITE":
             self._new_call(request, transaction, peer, call)  # type: ignore[arg-type]
@@ -236,15 +238,19 @@ class SipServer:
         else:
             self._reply(transaction, request, 501, headers=[("Allow", ALLOW)])
 
-    def _admitted(self, request: SipRequest, transaction: ServerTransaction, peer: Peer) -> bool:
-        """Allow-list first; outside it digest authentication when configured, else 403."""
-        if self.allow_list is None or request.method == "OPTIONS":
-            return True
+    def _listed(self, peer: Peer) -> bool:
+        """In the allow-list (False when there is none: then everyone is admitted, rate-limited)."""
+        if self.allow_list is None:
+            return False
         try:
             address = ipaddress.ip_address(peer.host)
         except ValueError:
-            address = None
-        if address is not None and any(address in network for network in self.allow_list):
+            return False
+        return any(address in network for network in self.allow_list)
+
+    def _admitted(self, request: SipRequest, transaction: ServerTransaction) -> bool:
+        """For sources outside the allow-list: digest authentication when configured, else 403."""
+        if self.allow_list is None or request.method == "OPTIONS":
             return True
         if self.auth is None:
             self._reply(transaction, request, 403, "Forbidden (source not allowed)")

@@ -212,3 +212,16 @@ async def test_stop_hangs_up_open_calls_without_waiting_for_a_dead_peer():
         transport.close()  # the peer is gone: nobody will answer the BYE
         started = asyncio.get_running_loop().time()
     assert asyncio.get_running_loop().time() - started < 5
+
+
+async def test_allow_listed_sources_are_not_rate_limited():
+    limit = RateLimit(per_second=0.001, burst=1)
+    async with sip_server(wait_for_hangup, rate_limit=limit, allow_list=["127.0.0.0/8"]) as server:
+        transport, probe = await udp_probe(server.port)
+        local = transport.get_extra_info("sockname")[1]
+        statuses = []
+        for index in range(3):
+            transport.sendto(bytes(request("OPTIONS", server.port, local, call_id=f"pbx{index}")))
+            statuses.append((await final_response(probe)).status)
+        assert statuses == [200, 200, 200]
+        transport.close()
