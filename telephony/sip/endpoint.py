@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from telephony.sip.build import response_to
 from telephony.sip.errors import SipParseError
+from telephony.sip.headers import Headers, split_list
 from telephony.sip.message import SipRequest, SipResponse, parse_message
 from telephony.sip.timers import Timers
 from telephony.sip.transaction import (
@@ -24,6 +25,7 @@ from telephony.sip.transaction import (
     transaction_key,
 )
 from telephony.sip.transport import Peer, SipTransport
+from telephony.sip.uri import Via, parse_via
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class SipEndpoint:
         log.info("dropped unparseable message from %s:%s: %s", peer.host, peer.port, exc.reason)
 
     def _receive_request(self, request: SipRequest, peer: Peer) -> None:
+        stamp_top_via(request, peer)
         key = transaction_key(request)
         existing = self._server.get(key)
         if request.method == "ACK":
@@ -171,3 +174,26 @@ class SipEndpoint:
     def send_stateless(self, message: SipRequest | SipResponse, peer: Peer) -> None:
         """ACKs for 2xx and responses outside any transaction."""
         self.transport.send(bytes(message), peer)
+
+
+def stamp_top_via(request: SipRequest, peer: Peer) -> None:
+    """Add `received` when the sent-by host is not where the request came from (RFC 3261
+    §18.2.1), and fill in an empty `rport` (RFC 3581), so responses tell a NATed client its
+    public address. Only the first Via value changes."""
+    fields = list(request.headers)
+    for index, (name, value) in enumerate(fields):
+        if Headers._key(name) != "via":
+            continue
+        first, *rest = split_list(value)
+        via = parse_via(first)
+        params = dict(via.params)
+        if via.host != peer.host:
+            params["received"] = peer.host
+        if "rport" in params and params["rport"] is None:
+            params["rport"] = str(peer.port)
+            params["received"] = peer.host
+        if params != via.params:
+            stamped = str(Via(via.transport, via.host, via.port, params))
+            fields[index] = (name, ", ".join([stamped, *rest]))
+            request.headers = Headers(fields)
+        return

@@ -140,3 +140,21 @@ async def test_no_ack_ends_the_call_with_a_bye_after_64_t1(clock, wire):
     retransmits = [m for m in sent if isinstance(m, SipResponse) and m.status == 200]
     # at 0, then 0.5, 1.5, 3.5, 7.5 and every T2 = 4 s after: 11.5, 15.5, ..., 31.5
     assert len(retransmits) == 11
+
+
+def test_top_via_gets_received_and_rport_for_nat():
+    from telephony.sip.endpoint import stamp_top_via
+
+    invite = sipp_invite()
+    invite.headers.set(
+        "Via",
+        "SIP/2.0/UDP 10.1.1.5:5060;branch=z9hG4bKnat;rport, SIP/2.0/UDP 10.9.9.9;branch=z9hG4bKx",
+    )
+    stamp_top_via(invite, Peer("UDP", "203.0.113.7", 40123))
+    first, second = invite.vias
+    assert first.params == {"branch": "z9hG4bKnat", "rport": "40123", "received": "203.0.113.7"}
+    assert second.params == {"branch": "z9hG4bKx"}
+    local = sipp_invite()  # sent-by is the source already, and no rport: untouched
+    before = bytes(local)
+    stamp_top_via(local, Peer("UDP", "127.0.0.1", 25061))
+    assert bytes(local) == before
