@@ -15,14 +15,15 @@ from telephony.sip.server import ServerOptions
 pytestmark = [needs_sipp, pytest.mark.peers]
 
 
-async def test_dial_answered_runs_the_call_and_the_bot_hangs_up(tmp_path):
+@pytest.mark.parametrize(("transport", "uri_param"), [("u1", ""), ("t1", ";transport=tcp")])
+async def test_dial_answered_runs_the_call_and_the_bot_hangs_up(tmp_path, transport, uri_param):
     async with (
         sip_server(wait_for_hangup) as server,
-        sipp_uas("uas_answer.xml", tmp_path) as (port, sipp),
+        sipp_uas("uas_answer.xml", tmp_path, transport=transport) as (port, sipp),
     ):
         progress: list[int] = []
         result = await SipClient(server).dial(
-            f"sip:5550100@127.0.0.1:{port}",
+            f"sip:5550100@127.0.0.1:{port}{uri_param}",
             headers=[("X-Campaign", "reminders")],
             on_progress=progress.append,
         )
@@ -37,12 +38,13 @@ async def test_dial_answered_runs_the_call_and_the_bot_hangs_up(tmp_path):
         assert server.calls == {}
 
 
-async def test_dial_busy(tmp_path):
+@pytest.mark.parametrize(("transport", "uri_param"), [("u1", ""), ("t1", ";transport=tcp")])
+async def test_dial_busy(tmp_path, transport, uri_param):
     async with (
         sip_server(wait_for_hangup) as server,
-        sipp_uas("uas_busy.xml", tmp_path) as (port, sipp),
+        sipp_uas("uas_busy.xml", tmp_path, transport=transport) as (port, sipp),
     ):
-        result = await SipClient(server).dial(f"sip:5550100@127.0.0.1:{port}")
+        result = await SipClient(server).dial(f"sip:5550100@127.0.0.1:{port}{uri_param}")
         assert (result.outcome, result.status) == ("busy", 486)
         assert (await sipp).ok
 
