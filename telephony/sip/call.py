@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from telephony.leg import TransferResult
+from telephony.leg import DtmfDigit, TransferResult
 from telephony.sdp import (
     MediaParams,
     SdpError,
@@ -27,9 +27,14 @@ from telephony.sdp import (
 )
 from telephony.sip.build import new_tag, response_to
 from telephony.sip.dialog import Dialog, DialogState
-from telephony.sip.dtmf_info import DTMF_INFO_TYPES, DtmfInfoError, parse_dtmf_info
+from telephony.sip.dtmf_info import (
+    DTMF_INFO_TYPES,
+    DtmfInfoError,
+    dtmf_relay_body,
+    parse_dtmf_info,
+)
 from telephony.sip.endpoint import SipEndpoint
-from telephony.sip.errors import SipError, SipStateError
+from telephony.sip.errors import SipCallFailed, SipError, SipStateError
 from telephony.sip.leg import SipCallLeg
 from telephony.sip.media import MediaSession
 from telephony.sip.message import SipRequest, SipResponse
@@ -330,6 +335,21 @@ class SipCall:
         if self.state is CallState.ANSWERED:
             await self.confirmed.wait()  # no BYE before the ACK (§15); the 2xx gives up at 64*T1
         await self._send_bye(reason)
+
+    async def send_dtmf(self, digit: str, duration_ms: int = 100) -> None:
+        """One key press to the peer: RFC 4733 events when telephone-event was negotiated and
+        the media can send them, else SIP INFO with application/dtmf-relay."""
+        send_events = getattr(self.media, "send_dtmf", None)
+        if self.params is not None and self.params.telephone_event_pt is not None and send_events:
+            await send_events(digit, duration_ms)
+            return
+        if self.state is not CallState.CONFIRMED:
+            raise SipStateError(f"call {self.call_id} is {self.state.value}: no DTMF")
+        body = dtmf_relay_body(DtmfDigit(digit.upper(), 0.0, duration_ms / 1000))
+        info = self._request("INFO", body=body, content_type="application/dtmf-relay")
+        response = await self.endpoint.send_request(info, self.dialog.peer).final
+        if not response.is_success:
+            raise SipCallFailed(response.status, response.reason)
 
     async def _send_bye(self, reason: str) -> None:
         if self.state is CallState.ENDED:

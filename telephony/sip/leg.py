@@ -23,6 +23,8 @@ MAX_QUEUED_AUDIO = 50  # one second of 20 ms frames: beyond it the reader is too
 class CallControl(Protocol):
     async def hangup(self, reason: str) -> None: ...
 
+    async def send_dtmf(self, digit: str, duration_ms: int) -> None: ...
+
     async def transfer(self, target: str, context: Mapping[str, str]) -> TransferResult: ...
 
 
@@ -111,6 +113,11 @@ class SipCallLeg:
 
     async def hangup(self, reason: str = "bot hangup") -> None:
         await self._control.hangup(reason)
+
+    async def send_dtmf(self, digit: str, duration_ms: int = 100) -> None:
+        """Press a key towards the peer (RFC 4733 when negotiated, else SIP INFO); beyond CallLeg,
+        for outbound calls that must steer a remote IVR."""
+        await self._control.send_dtmf(digit, duration_ms)
 
     async def transfer(self, target: str, context: Mapping[str, str]) -> TransferResult:
         return await self._control.transfer(target, context)

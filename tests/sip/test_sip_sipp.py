@@ -210,3 +210,37 @@ async def test_a_caller_who_sends_no_rtp_is_hung_up_after_the_media_timeout(tmp_
         result = await run_sipp("uac_bye_from_bot.xml", server.port, workdir=tmp_path)
         assert result.ok, result.output + result.errors
     assert ends and ends[0].reason.startswith("no RTP")
+
+
+async def test_bot_presses_a_key_by_sip_info_when_no_telephone_event_was_offered(tmp_path):
+    async def on_call(leg: SipCallLeg) -> None:
+        await leg.send_dtmf("7")
+        await leg.hangup("pressed")
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp("uac_dtmf_from_bot_info.xml", server.port, workdir=tmp_path)
+        assert result.ok, result.output + result.errors
+
+
+async def test_bot_presses_a_key_as_rfc4733_events_that_come_back_through_rtp_echo(tmp_path):
+    heard: list[str] = []
+
+    async def on_call(leg: SipCallLeg) -> None:
+        async def listen() -> None:
+            async for event in leg.events():
+                if isinstance(event, DtmfDigit):
+                    heard.append(event.digit)
+                    return
+
+        listener = asyncio.create_task(listen())
+        await leg.send_dtmf("7", 120)
+        await asyncio.wait({listener}, timeout=3)
+        listener.cancel()
+        await leg.hangup("pressed")
+
+    async with sip_server(on_call) as server:
+        result = await run_sipp(
+            "uac_bye_from_bot.xml", server.port, workdir=tmp_path, extra=["-rtp_echo"]
+        )
+        assert result.ok, result.output + result.errors
+    assert heard == ["7"]
