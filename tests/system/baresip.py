@@ -10,8 +10,10 @@ length is the call's length.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from tests.sip.sip_helpers import free_port
 BARESIP = shutil.which("baresip")
 MODULES = Path("/usr/lib/baresip/modules")
 NEEDED_MODULES = ("g711", "aufile", "alsa", "sndfile", "account", "menu")
+CALL_ENDED = re.compile(r"Call with \S+ terminated|session closed")
 
 
 def baresip_missing() -> str | None:
@@ -69,23 +72,35 @@ class BaresipCall:
 
 
 def call(target: str, microphone: Path, workdir: Path, *, limit_s: int) -> BaresipCall:
-    """Dial `target` (sip:bot@HOST:PORT) with `microphone` as the caller's voice; blocks until the
-    WAV ends and baresip hangs up, or `limit_s` passes (baresip's own -t, then a kill)."""
+    """Dial `target` (sip:bot@HOST:PORT) with `microphone` as the caller's voice; returns once the
+    call has ended (the WAV ran out, or the bot hung up) or after `limit_s`.
+
+    baresip stays up after a call ends, so it is stopped (SIGTERM) once it reports the end; the
+    recordings are complete by then (sndfile closes them with the call's audio stream)."""
     assert BARESIP is not None
     config_dir, recordings = workdir / "baresip", workdir / "recordings"
     write_config(config_dir, microphone, recordings)
+    log_path = workdir / "baresip.log"
     command = [BARESIP, "-f", str(config_dir), "-e", f"/dial {target}", "-t", str(limit_s)]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + limit_s + 10
     try:
-        done = subprocess.run(
-            command, cwd=workdir, capture_output=True, text=True, timeout=limit_s + 15
-        )
-        returncode, output = done.returncode, done.stdout + done.stderr
-    except subprocess.TimeoutExpired as exc:
-        returncode, output = -9, f"{exc.stdout or ''}{exc.stderr or ''}"
-        output = output if isinstance(output, str) else output.decode(errors="replace")
+        while process.poll() is None and time.monotonic() < deadline:
+            if CALL_ENDED.search(log_path.read_text(errors="replace")):
+                break
+            time.sleep(0.2)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
     return BaresipCall(
-        returncode,
-        output,
+        process.returncode,
+        log_path.read_text(errors="replace").replace("\r", "\n"),
         _newest(recordings, "*-enc.wav"),
         _newest(recordings, "*-dec.wav"),
     )

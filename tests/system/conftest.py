@@ -9,10 +9,13 @@ and what the peers recorded is transcribed with the project's Whisper, both load
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.sip.sip_helpers import SippResult
+from tests.system.keypad_call import place_keypad_call
 from tests.system.server_process import ServerProcess, start_server
 from voicebot.settings import Settings
 
@@ -46,8 +49,10 @@ def server_launched(
     try:
         yield server
     finally:
+        early = server.process.poll()
         code = server.stop()
-        assert code == 0, f"voicebot serve exited with {code} on SIGINT:\n{server.log_tail()}"
+        when = "on its own" if early is not None else "on SIGINT"
+        assert code == 0, f"voicebot serve exited with {code} {when}:\n{server.log_tail()}"
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +61,18 @@ def voicebot_server(server_launched: ServerProcess | None) -> ServerProcess:
     assert server_launched is not None
     server_launched.wait_healthy()
     return server_launched
+
+
+@pytest.fixture(scope="session")
+def keypad_call(
+    voicebot_server: ServerProcess, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Future[SippResult]]:
+    """The SIPp keypad call (test_keypad_call.py) placed in the background once the server is up.
+    The baresip test requests it too, so the two peers' calls overlap: the server handles two
+    different callers at once, and the suite stays within its time budget."""
+    workdir = tmp_path_factory.mktemp("keypad-call")
+    with ThreadPoolExecutor(1, thread_name_prefix="keypad-call") as pool:
+        yield pool.submit(place_keypad_call, voicebot_server.sip_port, workdir)
 
 
 @pytest.fixture(scope="session")

@@ -14,37 +14,32 @@ from voicebot.audio.resample import resample
 from voicebot.audio.wav import read_wav, write_wav
 from voicebot.tts.synthesizer import Synthesizer
 
+CALLER_RATE = 8000  # what baresip's aufile needs for a PCMU call
 WHISPER_WINDOW_S = 25  # Whisper sees 30 s at most; cut long recordings into windows below that
 
 
-def caller_wav(
-    path: Path,
-    synthesizer: Synthesizer,
-    text: str,
-    *,
-    lead_s: float,
-    tail_s: float,
-    rate: int = 8000,
-) -> Path:
-    """A mono S16LE WAV at `rate`: `lead_s` of silence, `text` spoken, then `tail_s` of silence.
+def caller_wav_path(folder: Path, name: str, text: str, lead_s: float, tail_s: float) -> Path:
+    """Where the caller WAV for these words and timings is cached (keyed by content)."""
+    key = hashlib.sha1(f"{text}|{lead_s}|{tail_s}|{CALLER_RATE}".encode()).hexdigest()[:10]
+    return folder / f"{name}-{key}.wav"
 
-    Cached by content, so reruns skip the synthesis."""
-    key = hashlib.sha1(f"{text}|{lead_s}|{tail_s}|{rate}".encode()).hexdigest()[:10]
-    target = path.with_name(f"{path.stem}-{key}.wav")
-    if target.exists():
-        return target
-    speech = resample(synthesizer.synthesize(text), synthesizer.sample_rate, rate)
+
+def write_caller_wav(
+    target: Path, synthesizer: Synthesizer, text: str, *, lead_s: float, tail_s: float
+) -> Path:
+    """A mono S16LE WAV at 8 kHz: `lead_s` of silence, `text` spoken, then `tail_s` of silence."""
+    speech = resample(synthesizer.synthesize(text), synthesizer.sample_rate, CALLER_RATE)
     audio = np.concatenate(
         [
-            np.zeros(round(lead_s * rate), np.int16),
+            np.zeros(round(lead_s * CALLER_RATE), np.int16),
             speech,
-            np.zeros(round(tail_s * rate), np.int16),
+            np.zeros(round(tail_s * CALLER_RATE), np.int16),
         ]
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part.wav")
-    write_wav(partial, audio, rate)
-    partial.replace(target)
+    write_wav(partial, audio, CALLER_RATE)
+    partial.replace(target)  # a concurrent run never reads half a file
     return target
 
 
