@@ -88,7 +88,8 @@ class SipCall:
         self.media = media
         self.options = options
         self.state = state
-        self.sdp_session = SdpSession(endpoint.host)
+        self.local_host = endpoint.local_host_for(dialog.peer)  # for SDP and Via
+        self.sdp_session = SdpSession(self.local_host)
         self.params: MediaParams | None = None
         self.leg = SipCallLeg(dialog.call_id, remote_party, self, media, headers=headers)
         self.confirmed = asyncio.Event()
@@ -180,7 +181,7 @@ class SipCall:
         if request.body and request.content_type == SDP:
             result = negotiate(
                 parse_sdp(request.body),
-                local_ip=self.endpoint.host,
+                local_ip=self.local_host,
                 local_port=self.media.local_port,
                 supported=self.options.codecs,
                 session=self.sdp_session,
@@ -189,7 +190,7 @@ class SipCall:
             self._pending_offer = None
             return bytes(result.answer)
         offer = make_offer(
-            local_ip=self.endpoint.host,
+            local_ip=self.local_host,
             local_port=self.media.local_port,
             session=self.sdp_session,
             codecs=self.options.codecs,
@@ -365,7 +366,7 @@ class SipCall:
 
     def _request(self, method: str, **kw) -> SipRequest:
         return self.dialog.create_request(
-            method, via_host=self.endpoint.host, via_port=self.endpoint.port, **kw
+            method, via_host=self.local_host, via_port=self.endpoint.port, **kw
         )
 
     async def transfer(self, target: str, context: Mapping[str, str]) -> TransferResult:

@@ -99,18 +99,19 @@ class SipClient:
         server, endpoint = self.server, self.server.endpoint
         uri = parse_uri(target)
         peer = next_hop(parse_uri(self.trunk.proxy) if self.trunk else uri)
+        local_host = endpoint.local_host_for(peer)
         media = await server.media_factory(endpoint.host)
-        sdp_session = SdpSession(endpoint.host)
+        sdp_session = SdpSession(local_host)
         offer = make_offer(
-            local_ip=endpoint.host,
+            local_ip=local_host,
             local_port=media.local_port,
             session=sdp_session,
             codecs=server.call_options.codecs,
         )
-        domain = (self.trunk.from_domain if self.trunk else None) or endpoint.host
+        domain = (self.trunk.from_domain if self.trunk else None) or local_host
         name = f'"{display_name}" ' if display_name else ""
         from_value = f"{name}<sip:{from_user}@{domain}>;tag={new_tag()}"
-        call_id = new_call_id(endpoint.host)
+        call_id = new_call_id(local_host)
         contact = server.contact(peer)
         cseq = 1
         extra = [("Allow", ALLOW), *(headers or [])]
@@ -280,7 +281,10 @@ class SipClient:
         dialog = Dialog.as_uac(invite, ok, peer, contact)
         dialog.transition(DialogState.CONFIRMED)
         ack = dialog.create_request(
-            "ACK", via_host=server.host, via_port=server.port, cseq=invite.cseq[0]
+            "ACK",
+            via_host=server.endpoint.local_host_for(peer),
+            via_port=server.port,
+            cseq=invite.cseq[0],
         )
         server.endpoint.send_stateless(ack, peer)
         # a retransmitted 2xx means our ACK was lost: send it again (§13.2.2.4)

@@ -3,7 +3,9 @@ answers unparseable requests with 400 (or drops them) and sends requests in clie
 
 from __future__ import annotations
 
+import functools
 import logging
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -79,8 +81,14 @@ class SipEndpoint:
             transaction.terminate()
         await self.transport.stop()
 
+    def local_host_for(self, peer: Peer) -> str:
+        """The address to advertise to `peer` (Via, Contact, SDP): the bound one, or, when bound
+        to a wildcard, the local address the kernel would route to the peer from."""
+        return advertised_host(self.host, peer.host)
+
     def via(self, peer: Peer, branch: str) -> str:
-        return f"SIP/2.0/{peer.transport} {self.host}:{self.port};branch={branch};rport"
+        host = self.local_host_for(peer)
+        return f"SIP/2.0/{peer.transport} {host}:{self.port};branch={branch};rport"
 
     def sender(self, peer: Peer) -> Callable[[bytes], None]:
         return lambda data: self.transport.send(data, peer)
@@ -197,3 +205,19 @@ def stamp_top_via(request: SipRequest, peer: Peer) -> None:
             fields[index] = (name, ", ".join([stamped, *rest]))
             request.headers = Headers(fields)
         return
+
+
+_WILDCARDS = ("0.0.0.0", "::", "")
+
+
+@functools.lru_cache(maxsize=256)
+def advertised_host(bound: str, peer_host: str) -> str:
+    if bound not in _WILDCARDS:
+        return bound
+    family = socket.AF_INET6 if ":" in peer_host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect((peer_host, 9))  # a UDP connect sends nothing: it only picks a route
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1" if family == socket.AF_INET else "::1"

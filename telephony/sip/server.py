@@ -153,7 +153,7 @@ class SipServer:
 
     def contact(self, peer: Peer) -> str:
         transport = ";transport=tcp" if peer.transport == "TCP" else ""
-        return f"<sip:voicebot@{self.host}:{self.port}{transport}>"
+        return f"<sip:voicebot@{self.endpoint.local_host_for(peer)}:{self.port}{transport}>"
 
     def adopt(self, call: SipCall) -> None:
         """Track a call set up elsewhere (an outbound dial) until it ends, then close its media."""

@@ -121,9 +121,11 @@ Handler = Callable[[SipCallLeg], Awaitable[None]]
 
 
 @contextlib.asynccontextmanager
-async def sip_server(on_call: Handler, **kwargs) -> AsyncIterator[SipServer]:
+async def sip_server(
+    on_call: Handler, host: str = "127.0.0.1", **kwargs
+) -> AsyncIterator[SipServer]:
     options = kwargs.pop("options", None) or ServerOptions()
-    server = SipServer("127.0.0.1", free_port(), on_call=on_call, options=options, **kwargs)
+    server = SipServer(host, free_port(), on_call=on_call, options=options, **kwargs)
     await server.start()
     try:
         yield server

@@ -225,3 +225,15 @@ async def test_allow_listed_sources_are_not_rate_limited():
             statuses.append((await final_response(probe)).status)
         assert statuses == [200, 200, 200]
         transport.close()
+
+
+async def test_a_server_bound_to_all_interfaces_advertises_the_address_the_peer_can_reach():
+    async with sip_server(wait_for_hangup, host="0.0.0.0") as server:
+        transport, probe = await udp_probe(server.port)
+        local = transport.get_extra_info("sockname")[1]
+        transport.sendto(bytes(request("INVITE", server.port, local, call_id="wild", body=SDP)))
+        ok = await final_response(probe)
+        assert ok.status == 200
+        assert ok.headers.get("Contact") == f"<sip:voicebot@127.0.0.1:{server.port}>"
+        assert b"c=IN IP4 127.0.0.1" in ok.body and b"0.0.0.0" not in ok.body
+        transport.close()
