@@ -93,19 +93,23 @@ async def _measure(media_factory: MediaFactory) -> list[tuple[int, int, int, flo
 
 
 def _figures(label: str, results: list[tuple[int, int, int, float]]) -> list[Figure]:
+    """The headline is the rate SIPp actually achieved (calls created / run time) in a run with
+    zero failures: an offered rate SIPp could not keep up proves nothing."""
     clean = [r for r in results if r[2] == 0 and r[1] == CALLS]
-    best = max((r[0] for r in clean), default=0)
+    best_offered = max((r[0] for r in clean), default=0)
+    best_achieved = max((r[3] for r in clean), default=0.0)
     runs = ", ".join(
-        f"{rate}/s offered: {ok} ok {failed} failed ({achieved:.0f}/s over the whole run)"
+        f"{rate}/s offered: {ok} ok {failed} failed, {achieved:.0f}/s achieved"
         for rate, ok, failed, achieved in results
     )
     return [
         Figure(
-            f"SIP call setup rate, {label}, {CALLS} calls, zero failures",
-            f"{best} calls/s",
+            f"SIP call setup rate achieved, {label}, {CALLS} calls, zero failures",
+            f"{best_achieved:.0f} calls/s",
             f">= {TARGET}",
-            best >= TARGET,
+            best_achieved >= TARGET,
         ),
+        Figure(f"highest offered rate with zero failures, {label}", f"{best_offered} calls/s"),
         Figure(f"SIPp runs, {label}", runs),
     ]
 
