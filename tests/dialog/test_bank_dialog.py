@@ -312,3 +312,38 @@ async def test_a_caller_who_never_agrees_with_the_read_back_reaches_an_agent(ban
     lines = await script(bank, ["#1", "#12345678", "no", "#12345678", "no", "#12345678", "no"])
     assert lines[-1].startswith("[transfer to bank_agents]")
     assert lines.count("bot: Let's try again.") == 3
+
+
+@pytest.mark.parametrize(
+    ("lines", "intent", "state"),
+    [
+        (["I'd like to send some money to my son"], "transfer_money", "welcome"),
+        (
+            ["#2", "#12345678", "yes", "no", "what went out of my account lately"],
+            "recent_transactions",
+            "anything_else",
+        ),
+        (
+            ["#2", "#12345678", "yes", "no", "yes", "I need a new pin for my card"],
+            "change_pin",
+            "menu",
+        ),
+    ],
+    ids=["welcome-transfer", "else-transactions", "menu-pin"],
+)
+async def test_what_the_bot_cannot_do_itself_goes_to_an_agent(
+    bank, lines: list[str], intent: str, state: str
+) -> None:
+    last = (await script(bank, lines))[-1]
+    assert last.startswith(f"[transfer to bank_agents] bank: intent {intent};")
+    assert last.endswith(f"caller needs an agent in {state}")
+
+
+async def test_general_questions_are_answered_from_the_faq(bank) -> None:
+    chat = Chat(bank)
+    await chat.start()
+    assert await chat.say("is there a limit on cash withdrawals") == [
+        "bot: You can take out up to five hundred dollars a day from cash machines.",
+        ANYTHING_ELSE,
+    ]
+    assert await chat.say("check my balance") == [ASK_ACCOUNT]  # still in the welcome state

@@ -125,3 +125,21 @@ async def test_plain_yes_confirms_and_nonsense_ends_at_the_front_desk(reminder) 
     lines = await script(reminder, ["purple", "purple", "purple"], CONTACT)
     assert lines[-1].startswith("[transfer to clinic_front_desk]")
     assert "no match" in lines[-1]
+
+
+async def test_asking_for_the_details_hears_the_reminder_again(reminder) -> None:
+    lines = await script(reminder, ["sorry when is the appointment", "that works for me"], CONTACT)
+    assert lines[2] == REMINDER
+    assert lines[-1] == "[hangup: confirmed]"
+
+
+async def test_help_says_what_the_caller_can_do(reminder) -> None:
+    assert (await script(reminder, ["what are my options"], CONTACT))[2:] == [
+        "bot: You can confirm, reschedule or cancel the appointment, ask us to call you back "
+        "later, or ask for the front desk."
+    ]
+
+
+async def test_call_me_later_in_other_words(reminder) -> None:
+    lines = await script(reminder, ["I'm driving can you ring me later"], CONTACT)
+    assert lines[-1] == "bot: When should we call you back?"

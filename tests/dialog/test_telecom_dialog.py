@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from dialog_helpers import script
 
 WELCOME = "bot: Welcome to Fastnet support. Is your internet down, or do you have a question about your bill?"
@@ -102,3 +103,31 @@ async def test_a_question_asked_nearly_verbatim_is_answered_before_intents(telec
     assert (await script(telecom, ["my bill"]))[
         -1
     ] == "bot: Sure. What would you like to know about your bill?"
+
+
+@pytest.mark.parametrize(
+    ("lines", "intent", "state"),
+    [
+        (["I'd like a faster internet package"], "change_plan", "welcome"),
+        (["we are moving to a new flat"], "moving", "welcome"),
+        (["#2", "my tv has no picture at all"], "tv_problem", "bill"),
+    ],
+)
+async def test_plans_tv_and_moves_go_to_an_agent(
+    telecom, lines: list[str], intent: str, state: str
+) -> None:
+    last = (await script(telecom, lines))[-1]
+    assert last.startswith(f"[transfer to support_agents] telecom_support: intent {intent};")
+    assert last.endswith(f"in {state}")
+
+
+async def test_im_done_after_the_restart_means_the_router_is_back(telecom) -> None:
+    # "I'm done" is not a goodbye here: the bot asked the caller to say done
+    lines = await script(telecom, ["#1", "I'm done"])
+    assert lines[-1] == "bot: Is your internet working now?"
+
+
+async def test_help_says_what_the_caller_can_do(telecom) -> None:
+    assert (await script(telecom, ["help me please"]))[2:] == [
+        "bot: You can say that your internet is down, ask about your bill, or ask for an agent."
+    ]

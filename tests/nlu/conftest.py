@@ -1,4 +1,5 @@
-"""Shared NLU fixtures: the example dialogs' training data, trained once per test session."""
+"""Shared NLU fixtures: the example dialogs' training data (dialogs/nlu/), trained once per test
+session. The labelled evaluation sets stay in tests/fixtures/nlu/."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import pytest
 
 from voicebot.nlu import NluPipeline, NluTrainingData, load_rasa_nlu
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "nlu"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "nlu"
+DIALOG_NLU = ROOT / "dialogs" / "nlu"
 
 
 def dialog_data(*files: str) -> NluTrainingData:
+    """The Rasa files merged; `files` are relative to the repository root, as in the eval sets."""
     data = NluTrainingData()
     for name in files:
-        data = data.merge(load_rasa_nlu(FIXTURES / name))
+        data = data.merge(load_rasa_nlu(ROOT / name))
     return data
 
 
@@ -24,8 +28,13 @@ def fixtures_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def dialog_nlu_dir() -> Path:
+    return DIALOG_NLU
+
+
+@pytest.fixture(scope="session")
 def bank_nlu() -> NluPipeline:
-    data = dialog_data("common_nlu.yml", "bank_nlu.yml")
+    data = dialog_data("dialogs/nlu/common.yml", "dialogs/nlu/bank.yml")
     faq = [
         (
             "What are your opening hours?",
@@ -46,4 +55,4 @@ def bank_nlu() -> NluPipeline:
 
 @pytest.fixture(scope="session")
 def appointment_nlu() -> NluPipeline:
-    return NluPipeline.train(dialog_data("common_nlu.yml", "appointment_nlu.yml"))
+    return NluPipeline.train(dialog_data("dialogs/nlu/common.yml", "dialogs/nlu/appointment.yml"))

@@ -87,8 +87,8 @@ def test_markdown_without_questions(tmp_path: Path) -> None:
         load_faq_markdown(path)
 
 
-def test_bank_faq_fixture_answers_a_paraphrase(fixtures_dir: Path) -> None:
-    pairs = load_faq_markdown(fixtures_dir / "bank_faq.md")
+def test_the_bank_dialogs_faq_answers_a_paraphrase(dialog_nlu_dir: Path) -> None:
+    pairs = load_faq_markdown(dialog_nlu_dir / "bank_faq.md")
     assert len(pairs) == 8
     pipeline = NluPipeline.train(NluTrainingData(faq=pairs))
     answer = pipeline.answer_faq("is there a limit on cash withdrawals")

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from voicebot.dialog import load_dialog
 from voicebot.nlu import NO_MATCH, NluPipeline, extract_entity
 from voicebot.nlu.out_of_scope import OUT_OF_SCOPE_EXAMPLES
 from voicebot.nlu.text import normalize
 
-from .conftest import dialog_data
+from .conftest import ROOT, dialog_data
 
 
 def load(fixtures_dir: Path, name: str) -> dict:
@@ -24,15 +25,29 @@ def utterances(section: dict) -> list[tuple[str, str]]:
     return [(text, intent) for intent, texts in section["utterances"].items() for text in texts]
 
 
+def dialog_nlu(section: dict) -> NluPipeline:
+    """The NLU of the example dialog an evaluation section is about, as load_dialog trains it."""
+    return load_dialog(ROOT / section["dialog"]).nlu
+
+
 @pytest.mark.parametrize("eval_file", ["intent_eval.yaml", "intent_holdout.yaml"])
 def test_no_evaluation_utterance_is_a_training_example(fixtures_dir: Path, eval_file: str) -> None:
     for dialog, section in load(fixtures_dir, eval_file).items():
-        data = dialog_data(*section["training"])
-        trained = {normalize(e) for examples in data.intents.values() for e in examples}
-        leaked = [text for text, _ in utterances(section) if normalize(text) in trained]
-        assert leaked == [], f"{eval_file} {dialog}: training examples in the evaluation set"
-        for _, intent in utterances(section):
-            assert intent in data.intents, f"{eval_file} {dialog}: unknown intent {intent}"
+        # the training files, and everything the shipped dialog trains on (its inline examples too)
+        for data in (dialog_data(*section["training"]), dialog_nlu(section).data):
+            trained = {normalize(e) for examples in data.intents.values() for e in examples}
+            leaked = [text for text, _ in utterances(section) if normalize(text) in trained]
+            assert leaked == [], f"{eval_file} {dialog}: training examples in the evaluation set"
+            for _, intent in utterances(section):
+                assert intent in data.intents, f"{eval_file} {dialog}: unknown intent {intent}"
+
+
+def test_the_training_files_are_the_ones_the_dialogs_load(fixtures_dir: Path) -> None:
+    for dialog, section in load(fixtures_dir, "intent_eval.yaml").items():
+        spec = load_dialog(ROOT / section["dialog"]).spec
+        assert spec.rasa is not None, dialog
+        loaded = [(ROOT / section["dialog"]).parent / name for name in spec.rasa.nlu]
+        assert [path.resolve() for path in loaded] == [ROOT / f for f in section["training"]]
 
 
 @pytest.mark.parametrize("eval_file", ["intent_eval.yaml", "intent_holdout.yaml"])
@@ -71,6 +86,15 @@ def test_dev_set_intent_accuracy(fixtures_dir: Path) -> None:
         rejected = sum(pipeline.parse(t).intent == NO_MATCH for t in section["no_match"])
         assert rejected >= len(section["no_match"]) * 0.8
     assert right / total >= 0.95
+
+
+def test_each_dialogs_own_pipeline_on_its_labelled_utterances(fixtures_dir: Path) -> None:
+    """What the shipped dialogs understand: load_dialog's NLU, not a pipeline built here."""
+    for dialog, section in load(fixtures_dir, "intent_eval.yaml").items():
+        pipeline = dialog_nlu(section)
+        labelled = utterances(section)
+        right = sum(pipeline.parse(text).intent == intent for text, intent in labelled)
+        assert right / len(labelled) >= 0.95, f"{dialog}: {right}/{len(labelled)}"
 
 
 def test_digit_and_date_sets(fixtures_dir: Path) -> None:

@@ -74,8 +74,8 @@ def test_loaded_data_trains_a_pipeline_that_finds_its_entities(tmp_path: Path) -
     ]
 
 
-def test_example_fixtures_load(fixtures_dir: Path) -> None:
-    bank = load_rasa_nlu(fixtures_dir / "bank_nlu.yml")
+def test_the_example_dialogs_training_files_load(dialog_nlu_dir: Path) -> None:
+    bank = load_rasa_nlu(dialog_nlu_dir / "bank.yml")
     assert {"check_balance", "lost_card", "transfer_money"} <= set(bank.intents)
     assert bank.synonyms["current account"] == "checking"
     assert "savings" in bank.lookups["account_type"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
+from typing import Any
 
 from voicebot.dialog.errors import Problem
 from voicebot.dialog.meaning import MeaningChecker
@@ -25,6 +26,7 @@ class CheckedDialog:
     spec: DialogSpec | None
     problems: list[Problem]
     extra_intents: dict[str, list[str]] = field(default_factory=dict)  # from Rasa nlu files
+    rasa_data: Any | None = None  # voicebot.nlu.NluTrainingData of the Rasa nlu files, if any
 
     @property
     def ok(self) -> bool:
@@ -64,12 +66,13 @@ def check_text(text: str, file: str, *, base_dir: FilePath | None = None) -> Che
     spec, structure_problems = validate_structure(doc, file)
     problems += structure_problems
     extra: dict[str, list[str]] = {}
+    rasa_data = None
     if spec is not None:
         meaning = MeaningChecker(spec, doc, file, base_dir or FilePath("."))
         problems += meaning.run()
-        extra = meaning.extra_intents
+        extra, rasa_data = meaning.extra_intents, meaning.rasa_data
     problems.sort(key=lambda p: (p.line, p.column, p.message))
-    return CheckedDialog(file, spec, problems, extra)
+    return CheckedDialog(file, spec, problems, extra, rasa_data)
 
 
 def _duplicate_problems(doc: YamlDocument, file: str) -> list[Problem]:

@@ -36,12 +36,14 @@ def _suggest(name: str, options: Iterable[str]) -> str:
 
 
 class MeaningChecker:
-    """Collects Problems about one dialog; `run()` returns them, `extra_intents` what Rasa files add."""
+    """Collects Problems about one dialog; `run()` returns them; `extra_intents` and `rasa_data`
+    (intents, synonyms, lookups, regexes) are what the Rasa nlu files add."""
 
     def __init__(self, spec: DialogSpec, doc: YamlDocument, file: str, base_dir: FilePath) -> None:
         self.spec, self.doc, self.file, self.base_dir = spec, doc, file, base_dir
         self.problems: list[Problem] = []
         self.extra_intents: dict[str, list[str]] = {}
+        self.rasa_data: Any | None = None  # voicebot.nlu.NluTrainingData of all Rasa nlu files
         self.slot_uses: list[tuple[str, Path, int | None]] = []  # slot, where it is read
         self.filled: set[str] = set(spec.rasa.sets if spec.rasa else ())
         self.responses: dict[str, list[str]] | None = None  # from the Rasa domain, once loaded
@@ -180,6 +182,7 @@ class MeaningChecker:
                     continue
                 for intent, examples in data.intents.items():
                     self.extra_intents.setdefault(intent, []).extend(examples)
+                self.rasa_data = data if self.rasa_data is None else self.rasa_data.merge(data)
             for key in ("actions", "server"):
                 if getattr(rasa, key):
                     self._template(getattr(rasa, key), ("rasa", key), slots_allowed=False)

@@ -149,11 +149,9 @@ def load_dialog(
     spec = checked.spec
     base_dir = Path(path).parent
     intents = {name: list(intent.examples) for name, intent in spec.intents.items()}
-    for name, examples in checked.extra_intents.items():
-        intents[name] = intents.get(name, []) + [
-            e for e in examples if e not in intents.get(name, [])
-        ]
     data = NluTrainingData(intents=intents, faq=faq_pairs(spec.faq, base_dir))
+    if checked.rasa_data is not None:  # the Rasa files' examples, synonyms, lookups and regexes
+        data = data.merge(checked.rasa_data)
     nlu = NluPipeline.train(data, threshold=spec.settings.confidence_threshold)
     responses: dict[str, list[str]] = {}
     if spec.rasa is not None and spec.rasa.domain:

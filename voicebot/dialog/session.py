@@ -157,8 +157,7 @@ class YamlDialogSession(StepRunner):
 
     async def _intent_text(self, text: str) -> AsyncIterator[Action]:
         state = self._state()
-        wanted = [i for i in state.expect if i not in ("yes", "no")] + list(self.spec.global_)
-        expected = list(dict.fromkeys(wanted))
+        expected = [i for i in state.expect if i not in ("yes", "no")] + list(self.spec.global_)
         faq = self.dialog.answer_faq(text)
         if faq is not None and faq.score >= self.spec.settings.faq_first_score:
             async for action in self._faq_answer(faq.answer):  # a question asked nearly verbatim
