@@ -72,7 +72,10 @@ def _stat(csv_text: str, column: str) -> float:
     return float(value) if re.fullmatch(r"\d+(\.\d+)?", value) else 0.0
 
 
-async def _measure(media_factory: MediaFactory) -> list[tuple[int, int, int, float]]:
+Run = tuple[int, int, int, float, float]  # offered, ok, failed, achieved rate, server CPU ms/call
+
+
+async def _measure(media_factory: MediaFactory) -> list[Run]:
     server = SipServer(
         "127.0.0.1", _free_port(), on_call=_until_hangup, max_calls=5000, rate_limit=None,
         options=ServerOptions(media_factory=media_factory),
@@ -82,8 +85,10 @@ async def _measure(media_factory: MediaFactory) -> list[tuple[int, int, int, flo
     try:
         with tempfile.TemporaryDirectory() as workdir:
             for rate in RATES:
+                cpu_before = time.process_time()
                 ok, failed, achieved = await _sipp(server.port, rate, workdir)
-                results.append((rate, ok, failed, achieved))
+                cpu_ms = 1000 * (time.process_time() - cpu_before) / max(ok + failed, 1)
+                results.append((rate, ok, failed, achieved, cpu_ms))
                 if failed or ok < CALLS:
                     break
                 await asyncio.sleep(1.0)
@@ -92,7 +97,7 @@ async def _measure(media_factory: MediaFactory) -> list[tuple[int, int, int, flo
     return results
 
 
-def _figures(label: str, results: list[tuple[int, int, int, float]]) -> list[Figure]:
+def _figures(label: str, results: list[Run]) -> list[Figure]:
     """The headline is the rate SIPp actually achieved (calls created / run time) in a run with
     zero failures: an offered rate SIPp could not keep up proves nothing."""
     clean = [r for r in results if r[2] == 0 and r[1] == CALLS]
@@ -100,8 +105,9 @@ def _figures(label: str, results: list[tuple[int, int, int, float]]) -> list[Fig
     best_achieved = max((r[3] for r in clean), default=0.0)
     runs = ", ".join(
         f"{rate}/s offered: {ok} ok {failed} failed, {achieved:.0f}/s achieved"
-        for rate, ok, failed, achieved in results
+        for rate, ok, failed, achieved, _ in results
     )
+    cpu_ms = min((r[4] for r in clean), default=0.0)
     return [
         Figure(
             f"SIP call setup rate achieved, {label}, {CALLS} calls, zero failures",
@@ -110,6 +116,12 @@ def _figures(label: str, results: list[tuple[int, int, int, float]]) -> list[Fig
             best_achieved >= TARGET,
         ),
         Figure(f"highest offered rate with zero failures, {label}", f"{best_offered} calls/s"),
+        Figure(
+            f"server CPU per call (INVITE..BYE), {label}; one-core capacity",
+            f"{cpu_ms:.2f} ms; {1000 / cpu_ms if cpu_ms else 0:.0f}/s",
+            f">= {TARGET}/s",
+            bool(cpu_ms) and 1000 / cpu_ms >= TARGET,
+        ),
         Figure(f"SIPp runs, {label}", runs),
     ]
 
