@@ -92,7 +92,7 @@ async def serve(settings: Settings, options: ServeOptions = ServeOptions()) -> N
         )
         store = CallStore(settings.database_url)
         prompts = [text for dialog in dialogs.values() for text in dialog.static_prompts()]
-        async with open_services(settings, prompts=prompts) as services:
+        async with open_services(settings) as services:
             runtime = AppRuntime(
                 settings=settings,
                 dialogs=dict(dialogs),
@@ -102,7 +102,15 @@ async def serve(settings: Settings, options: ServeOptions = ServeOptions()) -> N
                 store=store,
             )
             runtime.calls = CallRegistry(storing_runner(conversation_runner(runtime), store))
-            await _listen(runtime, options)
+            # The dialogs' static prompts go into the TTS cache in the background: the server
+            # answers at once, and a prompt not cached yet is synthesized on demand as usual.
+            prewarm = asyncio.create_task(_prewarm(services, prompts), name="prompt prewarm")
+            try:
+                await _listen(runtime, options)
+            finally:
+                prewarm.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await prewarm
     finally:
         await http.aclose()
         for dialog in locals().get("dialogs", {}).values():
@@ -110,6 +118,17 @@ async def serve(settings: Settings, options: ServeOptions = ServeOptions()) -> N
                 await dialog.aclose()
         if store is not None:
             store.close()
+
+
+async def _prewarm(services: Any, prompts: list[str]) -> None:
+    started = asyncio.get_running_loop().time()
+    try:
+        new = await services.speech.prewarm(prompts)
+    except Exception:  # a prompt that fails here fails again, loudly, when a call needs it
+        log.exception("prompt prewarm failed")
+        return
+    elapsed = asyncio.get_running_loop().time() - started
+    log.info("%d prompt sentences synthesized into the cache in %.1f s", new, elapsed)
 
 
 def describe_models(settings: Settings) -> dict[str, str]:
