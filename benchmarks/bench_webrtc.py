@@ -11,6 +11,8 @@ Each turn the caller says one Piper-spoken line after the bot has gone quiet. Pe
   buffers (4 packets, 80 ms, in the server and again in this aiortc caller; a browser's is
   adaptive and usually smaller on a LAN).
 Server and callers share one process and event loop, so callers' decoding competes with the bot.
+Both sides gather ICE candidates on 127.0.0.1 only (Settings.webrtc.host_addresses and
+ScriptedCaller(host_addresses=...)), so no packet leaves loopback.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ import numpy as np
 import uvicorn
 
 from benchmarks.figures import Figure
+from telephony.webrtc import nominated_pairs
 from telephony.webrtc.caller import ScriptedCaller
+from telephony.webrtc.sdp_candidates import is_loopback_host
 from voicebot.api.app import create_app
 from voicebot.api.calls import CallRegistry, conversation_runner
 from voicebot.api.runtime import AppRuntime
 from voicebot.conversation.rule_dialog import demo_dialog
 from voicebot.conversation.services import open_services
-from voicebot.settings import Settings
+from voicebot.settings import Settings, WebRtcSettings
 
 LINE = "What is my balance?"
 TURNS_ONE_CALL = 6
@@ -40,6 +44,7 @@ CONCURRENT_CALLS = 5
 TURNS_EACH_CONCURRENT = 3
 QUIET_S = 1.5  # the bot counts as done speaking after this long without a loud frame
 TARGET_P50_MS = 500
+LOOPBACK = ["127.0.0.1"]
 
 
 @contextlib.asynccontextmanager
@@ -95,8 +100,11 @@ async def _first_bot_audio(caller: ScriptedCaller, since: float) -> float:
     return caller.first_speech_after(since) or since
 
 
-async def _one_call(url: str, line: np.ndarray, turns: int) -> tuple[str, list[float]]:
-    caller = ScriptedCaller()
+CallResult = tuple[str, list[float], bool]  # call id, heard latencies, ICE pair on loopback
+
+
+async def _one_call(url: str, line: np.ndarray, turns: int) -> CallResult:
+    caller = ScriptedCaller(host_addresses=LOOPBACK)
 
     async def post(offer: dict[str, str]) -> dict[str, str]:
         async with httpx.AsyncClient(base_url=url, timeout=20) as http:
@@ -108,6 +116,10 @@ async def _one_call(url: str, line: np.ndarray, turns: int) -> tuple[str, list[f
     latencies: list[float] = []
     try:
         await _wait_quiet(caller, since=0.0)  # the greeting
+        pairs = nominated_pairs(caller.pc)
+        on_loopback = bool(pairs) and all(
+            is_loopback_host(local[0]) and is_loopback_host(remote[0]) for local, remote in pairs
+        )
         for _ in range(turns):
             caller.say(line)
             await _wait(lambda: not caller.mic.speaking and caller.mic.spoken_until is not None, 10)
@@ -117,7 +129,7 @@ async def _one_call(url: str, line: np.ndarray, turns: int) -> tuple[str, list[f
             await _wait_quiet(caller, since=last_sound)
     finally:
         await caller.hang_up()
-    return call_id or "", latencies
+    return call_id or "", latencies, on_loopback
 
 
 def _engine_turns_ms(runtime: AppRuntime, call_ids: list[str]) -> list[float]:
@@ -146,7 +158,7 @@ def _p95(values: list[float]) -> str:
 
 
 async def _bench() -> list[Figure]:
-    settings = Settings()
+    settings = Settings(webrtc=WebRtcSettings(host_addresses=LOOPBACK))
     dialog = demo_dialog()
     async with open_services(settings, prompts=dialog.static_prompts()) as services:
         line = _trimmed(await services.speech.synthesize(LINE))
@@ -158,13 +170,14 @@ async def _bench() -> list[Figure]:
         )
         runtime.calls = CallRegistry(conversation_runner(runtime))
         async with _server(runtime) as url:
-            one_id, one = await _one_call(url, line, TURNS_ONE_CALL)
+            one_id, one, one_on_loopback = await _one_call(url, line, TURNS_ONE_CALL)
             one_ms = [1000 * x for x in one]
             runs = await asyncio.gather(
                 *(_one_call(url, line, TURNS_EACH_CONCURRENT) for _ in range(CONCURRENT_CALLS))
             )
-            many_ms = [1000 * x for _, values in runs for x in values]
-            many_ids = [call_id for call_id, _ in runs]
+            many_ms = [1000 * x for _, values, _ in runs for x in values]
+            many_ids = [call_id for call_id, _, _ in runs]
+            on_loopback = [one_on_loopback, *(ok for _, _, ok in runs)]
             dropped = sum(runtime.calls.get(c).leg.bot_track.dropped for c in [one_id, *many_ids])
             at_leg_one = _leg_gaps_ms(runtime, [one_id])
             at_leg_many = _leg_gaps_ms(runtime, many_ids)
@@ -194,6 +207,12 @@ async def _bench() -> list[Figure]:
                     f"{_ms(many_ms)} / {_p95(many_ms)}",
                 ),
                 Figure("bot frames dropped at the WebRTC legs (bounded queue)", str(dropped)),
+                Figure(
+                    "calls whose ICE pair was 127.0.0.1 <-> 127.0.0.1",
+                    f"{sum(on_loopback)}/{len(on_loopback)}",
+                    "all",
+                    all(on_loopback),
+                ),
             ]
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_CONFIG_FILE = Path("voicebot.yaml")
@@ -56,6 +57,25 @@ class SipSettings(BaseModel):
     max_calls: int = 100
 
 
+class WebRtcSettings(BaseModel):
+    host_addresses: list[str] = Field(
+        default_factory=list,
+        description="local IP addresses offered to browsers as ICE host candidates;"
+        " empty = every interface but loopback; ['127.0.0.1'] keeps calls on loopback",
+    )
+
+    @field_validator("host_addresses")
+    @classmethod
+    def _ip_literals(cls, addresses: list[str]) -> list[str]:
+        result = []
+        for address in addresses:
+            try:
+                result.append(str(ipaddress.ip_address(address)))
+            except ValueError:
+                raise ValueError(f"{address!r} is not an IP address") from None
+        return result
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="VOICEBOT_", env_nested_delimiter="__", extra="forbid"
@@ -75,6 +95,7 @@ class Settings(BaseSettings):
     vad: VadSettings = VadSettings()
     barge_in: BargeInSettings = BargeInSettings()
     sip: SipSettings = SipSettings()
+    webrtc: WebRtcSettings = WebRtcSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import av
@@ -18,8 +18,10 @@ import numpy as np
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from telephony.webrtc.ice_hosts import gathering_on, normalized
 from telephony.webrtc.media import av_frame_to_mono, pcm_to_av_frame
 from telephony.webrtc.messages import CONTROL_CHANNEL, DTMF_CHANNEL, ControlMessage
+from telephony.webrtc.sdp_candidates import usable_remote_candidates
 from voicebot.audio import ENGINE_RATE, StreamResampler, samples_per_frame
 from voicebot.clock import Clock, MonotonicClock
 
@@ -84,8 +86,12 @@ class HeardFrame:
 
 
 class ScriptedCaller:
-    def __init__(self, clock: Clock | None = None) -> None:
+    """`host_addresses`: the local addresses offered as ICE host candidates (["127.0.0.1"] in
+    tests, so no packet leaves loopback); empty means every interface but loopback."""
+
+    def __init__(self, clock: Clock | None = None, *, host_addresses: Sequence[str] = ()) -> None:
         self._clock = clock or MonotonicClock()
+        self.host_addresses = normalized(host_addresses)
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.mic = ClipTrack(self._clock)
         self.pc.addTrack(self.mic)
@@ -103,10 +109,12 @@ class ScriptedCaller:
     async def connect(self, send_offer: OfferSender) -> str | None:
         """Make the offer, deliver it with `send_offer` (returns the answer JSON) and wait for the
         control channel to open. Returns the answer's call_id when the server gives one."""
-        await self.pc.setLocalDescription(await self.pc.createOffer())
+        with gathering_on(self.host_addresses):
+            await self.pc.setLocalDescription(await self.pc.createOffer())
         offer = {"sdp": self.pc.localDescription.sdp, "type": self.pc.localDescription.type}
         answer = await send_offer(offer)
-        await self.pc.setRemoteDescription(RTCSessionDescription(answer["sdp"], answer["type"]))
+        remote = usable_remote_candidates(answer["sdp"], self.host_addresses)
+        await self.pc.setRemoteDescription(RTCSessionDescription(remote, answer["type"]))
         self.call_id = answer.get("call_id")
         await asyncio.wait_for(self._opened.wait(), timeout=10)
         return self.call_id

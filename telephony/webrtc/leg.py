@@ -19,6 +19,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from telephony.leg import DtmfDigit, LegEvent, LegHangup, TransferResult
 from telephony.webrtc.bounded import DropOldestQueue
 from telephony.webrtc.errors import DataChannelMessageError
+from telephony.webrtc.ice_hosts import Address, nominated_pairs
 from telephony.webrtc.media import InboundAudio
 from telephony.webrtc.messages import (
     CONTROL_CHANNEL,
@@ -137,6 +138,10 @@ class WebRtcCallLeg:
     @property
     def inbound_queued(self) -> int:
         return len(self._inbound)
+
+    def ice_pairs(self) -> list[tuple[Address, Address]]:
+        """(local, remote) address of the candidate pair ICE chose; empty until it has."""
+        return nominated_pairs(self._pc)
 
     def flush_playback(self) -> int:
         """Drop bot audio not yet sent (barge-in); returns the number of 20 ms frames dropped."""

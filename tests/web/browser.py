@@ -123,6 +123,9 @@ def chromium(fake_microphone: Path, profile_dir: Path) -> Iterator[Any]:
         "--disable-sync",
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
         f"--user-data-dir={profile_dir}",
+        # WebRTC gathers no loopback candidates without this switch; with it, and a server that
+        # answers with 127.0.0.1 only, the call's media stays on loopback
+        "--allow-loopback-in-peer-connection",
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={fake_microphone}%noloop",
@@ -134,6 +137,17 @@ def chromium(fake_microphone: Path, profile_dir: Path) -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
+
+
+def page_ice(driver: Any) -> dict[str, Any]:
+    """The page's offer, answer and selected candidate pair (window.voicebotPage.ice())."""
+    report = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "window.voicebotPage.ice().then(done, (e) => done({error: String(e)}));"
+    )
+    if report is None or "error" in report:
+        raise AssertionError(f"the page has no ICE report: {report!r}")
+    return report
 
 
 def page_recording(driver: Any) -> tuple[np.ndarray, int]:

@@ -1,8 +1,10 @@
 """Headless Chromium calls the bank dialog from the web page, with a fake microphone WAV.
 
-The page must show the caller's transcript and the bot's reply; the audio the page received
-(recorded in the page from the remote track) must carry the reply when transcribed; hanging up
-must end the call on the server; a refused or missing microphone must get a clear message.
+The server offers 127.0.0.1 only and Chromium runs with --allow-loopback-in-peer-connection, so
+the call's media must stay on loopback. The page must show the caller's transcript and the bot's
+reply; the audio the page received (recorded in the page from the remote track) must carry the
+reply when transcribed; hanging up must end the call on the server; a refused or missing
+microphone must get a clear message.
 A screenshot is kept in tests/.artifacts/web_call_bank.png.
 """
 
@@ -14,7 +16,16 @@ import numpy as np
 import pytest
 import soxr
 
-from tests.web.browser import ARTIFACTS, chromium, chromium_missing, page_recording, serve_in_thread
+from tests.web.browser import (
+    ARTIFACTS,
+    chromium,
+    chromium_missing,
+    page_ice,
+    page_recording,
+    serve_in_thread,
+)
+from tests.webrtc.on_loopback import assert_stayed_on_loopback, loopback_settings
+from tests.webrtc.packets import UdpWatch
 from voicebot.audio import ENGINE_RATE, write_wav
 
 pytestmark = [
@@ -54,14 +65,22 @@ def refuse_microphone(driver, error_name: str) -> None:
     )
 
 
-def test_the_page_calls_the_bank_dialog(tmp_path):
+@pytest.fixture
+def udp_watch():
+    """Every UDP datagram on this machine during the test, or None without raw-socket rights."""
+    watch = UdpWatch.open()
+    yield watch
+    if watch is not None:
+        watch.stop()
+
+
+def test_the_page_calls_the_bank_dialog(tmp_path, udp_watch):
     from voicebot.conversation.services import open_services
     from voicebot.dialog import load_dialog
-    from voicebot.settings import Settings
 
     bank = load_dialog("dialogs/bank.yaml")
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve_in_thread({"bank": bank}, lambda: open_services(Settings())) as server:
+    with serve_in_thread({"bank": bank}, lambda: open_services(loopback_settings())) as server:
         services = server.runtime.services
         greeting_s = len(server.run(services.speech.synthesize(BANK_GREETING))) / ENGINE_RATE
         caller = server.run(services.speech.synthesize(CALLER_SAYS))
@@ -99,6 +118,20 @@ def test_the_page_calls_the_bank_dialog(tmp_path):
                     break
             driver.save_screenshot(str(ARTIFACTS / "web_call_bank.png"))
             assert REPLY_WORDS in heard, heard
+
+            # media went 127.0.0.1 <-> 127.0.0.1: the pair Chromium selected (getStats), the
+            # pair aiortc nominated, the server's candidates, and every datagram on the wire
+            ice = page_ice(driver)
+            browser_pair = tuple(
+                (ice[end]["address"], ice[end]["port"]) for end in ("local", "remote")
+            )
+            (bot_call,) = server.runtime.calls.active_calls()
+            assert_stayed_on_loopback(
+                [browser_pair, *bot_call.leg.ice_pairs()],
+                loopback_sdps=[ice["answer"]],
+                other_sdps=[ice["offer"]],  # Chromium offers its LAN addresses too; unanswered
+                watch=udp_watch,
+            )
 
             driver.find_element("id", "hangup").click()
             wait_until(driver, "return !document.querySelector('#call').disabled", 5)

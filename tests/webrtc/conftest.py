@@ -16,7 +16,9 @@ from voicebot.api.app import create_app
 from voicebot.api.calls import CallRegistry, CallRunner, conversation_runner
 from voicebot.api.runtime import AppRuntime
 from voicebot.conversation.rule_dialog import demo_dialog
-from voicebot.settings import Settings
+
+from .on_loopback import loopback_settings
+from .packets import UdpWatch
 
 
 @dataclass
@@ -33,10 +35,14 @@ class LiveServer:
 async def serve(
     runner: CallRunner | None = None, *, services: Any = None, dialogs: dict[str, Any] | None = None
 ) -> AsyncIterator[LiveServer]:
-    """Without a runner, calls run the real Conversation on `services`."""
+    """Without a runner, calls run the real Conversation on `services`. The WebRTC leg offers
+    127.0.0.1 only, as callers must (ScriptedCaller(host_addresses=LOOPBACK))."""
     dialogs = dialogs or {"rule:demo": demo_dialog()}
     runtime = AppRuntime(
-        settings=Settings(), dialogs=dialogs, default_dialog=next(iter(dialogs)), services=services
+        settings=loopback_settings(),
+        dialogs=dialogs,
+        default_dialog=next(iter(dialogs)),
+        services=services,
     )
     runtime.calls = CallRegistry(runner or conversation_runner(runtime))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -62,3 +68,12 @@ async def serve(
 @pytest.fixture
 def live_server():
     return serve
+
+
+@pytest.fixture
+def udp_watch():
+    """Every UDP datagram on this machine during the test, or None without raw-socket rights."""
+    watch = UdpWatch.open()
+    yield watch
+    if watch is not None:
+        watch.stop()

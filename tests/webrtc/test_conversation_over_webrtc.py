@@ -15,12 +15,13 @@ import websockets
 from telephony.webrtc.caller import ScriptedCaller
 
 from .fakes import BOT_LEVEL, fake_services
+from .on_loopback import LOOPBACK
 from .test_loopback import offer_poster, tone, until
 
 
 async def test_a_browser_like_caller_talks_to_the_rule_dialog(live_server):
     async with live_server(services=fake_services()) as server:
-        caller = ScriptedCaller()
+        caller = ScriptedCaller(host_addresses=LOOPBACK)
         call_id = await caller.connect(offer_poster(server.url, "rule:demo"))
         events: list[dict] = []
         ws_url = server.url.replace("http", "ws") + f"/ws/calls/{call_id}"

@@ -7,10 +7,14 @@ import json
 
 import httpx
 import numpy as np
+import pytest
 import websockets
 
+from telephony.webrtc import nominated_pairs
 from telephony.webrtc.caller import ScriptedCaller
+from telephony.webrtc.sdp_candidates import candidate_addresses
 from tests.webrtc.fakes import echo_runner
+from tests.webrtc.on_loopback import LOOPBACK, assert_stayed_on_loopback
 
 
 def tone(freq: float, seconds: float, amplitude: int = 8000) -> np.ndarray:
@@ -36,9 +40,9 @@ async def until(predicate, seconds: float = 10.0) -> None:
     raise AssertionError("timed out waiting on the call")
 
 
-async def test_caller_audio_reaches_the_engine_and_comes_back(live_server):
+async def test_caller_audio_reaches_the_engine_and_comes_back(live_server, udp_watch):
     async with live_server(echo_runner) as server:
-        caller = ScriptedCaller()
+        caller = ScriptedCaller(host_addresses=LOOPBACK)
         call_id = await caller.connect(offer_poster(server.url))
         assert call_id in {c.call_id for c in server.calls.active_calls()}
         sent_at = asyncio.get_running_loop().time()
@@ -51,6 +55,12 @@ async def test_caller_audio_reaches_the_engine_and_comes_back(live_server):
         spectrum = np.abs(np.fft.rfft(heard[-16000:].astype(float)))
         assert abs(np.argmax(spectrum) * 16000 / 16000 - 440) < 5
         assert asyncio.get_running_loop().time() - sent_at < 5
+        server_leg = server.calls.get(call_id).leg
+        assert_stayed_on_loopback(
+            server_leg.ice_pairs() + nominated_pairs(caller.pc),
+            loopback_sdps=[caller.pc.localDescription.sdp, caller.pc.remoteDescription.sdp],
+            watch=udp_watch,
+        )
         await caller.hang_up()
         record = await asyncio.wait_for(server.calls.wait_ended(call_id), 10)
         assert record == "remote hangup"
@@ -59,7 +69,7 @@ async def test_caller_audio_reaches_the_engine_and_comes_back(live_server):
 
 async def test_keys_reach_the_engine_and_events_reach_the_websocket(live_server):
     async with live_server(echo_runner) as server:
-        caller = ScriptedCaller()
+        caller = ScriptedCaller(host_addresses=LOOPBACK)
         call_id = await caller.connect(offer_poster(server.url, "rule:demo"))
         ws_url = server.url.replace("http", "ws") + f"/ws/calls/{call_id}"
         async with websockets.connect(ws_url) as ws:
@@ -93,7 +103,7 @@ async def test_bad_offers_and_unknown_dialogs_get_clear_errors(live_server):
             assert garbage.status_code == 400
             wrong_type = await http.post("/webrtc/offer", json={"sdp": "x", "type": "answer"})
             assert wrong_type.status_code == 422
-            caller = ScriptedCaller()
+            caller = ScriptedCaller(host_addresses=LOOPBACK)
             try:
                 await caller.connect(offer_poster(server.url, "no-such-dialog"))
             except httpx.HTTPStatusError as exc:
@@ -108,7 +118,7 @@ async def test_bad_offers_and_unknown_dialogs_get_clear_errors(live_server):
 
 async def test_a_websocket_reader_that_leaves_is_unsubscribed_at_once(live_server):
     async with live_server(echo_runner) as server:
-        caller = ScriptedCaller()
+        caller = ScriptedCaller(host_addresses=LOOPBACK)
         call_id = await caller.connect(offer_poster(server.url))
         channel = server.calls.get(call_id).events
         ws_url = server.url.replace("http", "ws") + f"/ws/calls/{call_id}"
@@ -118,3 +128,35 @@ async def test_a_websocket_reader_that_leaves_is_unsubscribed_at_once(live_serve
         await until(lambda: channel.subscriber_count == 0, seconds=5)
         assert len(server.calls) == 1  # the call itself goes on
         await caller.hang_up()
+
+
+async def test_the_answer_offers_only_the_configured_host_addresses(live_server):
+    async with live_server(echo_runner) as server:
+        assert server.runtime.settings.webrtc.host_addresses == ["127.0.0.1"]
+        answers: list[dict[str, str]] = []
+        post = offer_poster(server.url)
+
+        async def post_and_keep(offer: dict[str, str]) -> dict[str, str]:
+            answers.append(await post(offer))
+            return answers[-1]
+
+        caller = ScriptedCaller(host_addresses=LOOPBACK)
+        await caller.connect(post_and_keep)
+        hosts = {host for host, _ in candidate_addresses(answers[0]["sdp"])}
+        assert hosts == {"127.0.0.1"}
+        await caller.hang_up()
+
+
+async def test_host_addresses_that_are_not_this_machines_refuse_calls_clearly(live_server):
+    async with live_server(echo_runner) as server:
+        server.runtime.settings.webrtc.host_addresses = ["203.0.113.9"]  # TEST-NET-3, not ours
+        caller = ScriptedCaller(host_addresses=LOOPBACK)
+        try:
+            with pytest.raises(httpx.HTTPStatusError) as refused:
+                await caller.connect(offer_poster(server.url))
+        finally:
+            await caller.close()
+        assert refused.value.response.status_code == 503
+        detail = refused.value.response.json()["detail"]
+        assert "203.0.113.9" in detail and "webrtc.host_addresses" in detail
+        assert len(server.calls) == 0

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from telephony.webrtc import OfferError, answer_offer
+from telephony.webrtc import HostAddressError, OfferError, answer_offer
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,17 @@ async def webrtc_offer(body: OfferBody, request: Request) -> AnswerBody:
         raise HTTPException(404, f"unknown dialog {dialog_name!r} (loaded: {known})")
     client = request.client.host if request.client else "unknown"
     try:
-        leg, answer = await answer_offer(body.sdp, body.type, remote_party=f"browser {client}")
+        leg, answer = await answer_offer(
+            body.sdp,
+            body.type,
+            remote_party=f"browser {client}",
+            host_addresses=runtime.settings.webrtc.host_addresses,
+        )
     except OfferError as exc:
         raise HTTPException(400, str(exc)) from exc
+    except HostAddressError as exc:
+        log.error("WebRTC call from %s refused: %s", client, exc)
+        raise HTTPException(503, str(exc)) from exc
     try:
         call_id = runtime.calls.start_call(leg, dialog_name, ready=leg.media_started)
     except Exception:

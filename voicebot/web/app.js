@@ -278,12 +278,35 @@ ui.keypad.addEventListener("click", (event) => {
   addLine("note", "", `You pressed ${key}`);
 });
 
-// What tests read back: the call id, every event received, and the recorded bot audio.
+// The call's ICE as this browser sees it: the SDP offer and answer, and the addresses of the
+// candidate pair carrying the media (from getStats); null when no call is up.
+async function iceReport() {
+  if (!call) return null;
+  const { pc } = call;
+  const stats = await pc.getStats();
+  let pair = null;
+  stats.forEach((s) => {
+    if (s.type === "transport" && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+  });
+  const end = (id) => {
+    const c = id ? stats.get(id) : null;
+    return c ? { address: c.address, port: c.port, type: c.candidateType } : null;
+  };
+  return {
+    offer: pc.localDescription ? pc.localDescription.sdp : null,
+    answer: pc.remoteDescription ? pc.remoteDescription.sdp : null,
+    local: end(pair && pair.localCandidateId),
+    remote: end(pair && pair.remoteCandidateId),
+  };
+}
+
+// What tests read back: the call id, every event received, the recorded bot audio, the ICE pair.
 window.voicebotPage = {
   callId: null,
   events: [],
   recorder: null,
   recording() { return recordingAsBase64(this.recorder); },
+  ice: iceReport,
 };
 
 loadDialogs();
