@@ -86,6 +86,11 @@ def canonical_name(name: str) -> str:
 
 def split_list(value: str) -> list[str]:
     """Split `a, "b,c" <sip:x>, <sip:y;p=1,2>` at commas outside quotes and angle brackets."""
+    return list(_split_list(value))
+
+
+@lru_cache(maxsize=4096)  # Via and Contact values are split again at every lookup
+def _split_list(value: str) -> tuple[str, ...]:
     items: list[str] = []
     start = 0
     in_quotes = False
@@ -109,7 +114,7 @@ def split_list(value: str) -> list[str]:
             items.append(value[start:index].strip())
             start = index + 1
     items.append(value[start:].strip())
-    return [item for item in items if item]
+    return tuple(item for item in items if item)
 
 
 class Headers:
@@ -159,7 +164,7 @@ class Headers:
         values: list[str] = []
         for field_name, value in self._fields:
             if self._key(field_name) == key:
-                values.extend(split_list(value) if key in LIST_HEADERS else [value])
+                values.extend(_split_list(value) if key in LIST_HEADERS else (value,))
         return values
 
     def add(self, name: str, value: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from telephony.sip.errors import SipParseError
@@ -92,6 +93,9 @@ class SipUri:
         return replace(self, params={**self.params, **params})
 
 
+@lru_cache(
+    maxsize=4096
+)  # the same From/To/Via text is read many times per call; results are never mutated
 def parse_uri(text: str) -> SipUri:
     text = text.strip()
     scheme, colon, rest = text.partition(":")
@@ -169,6 +173,9 @@ class NameAddr:
         return f"{name}<{self.uri}>{format_params(self.params)}"
 
 
+@lru_cache(
+    maxsize=4096
+)  # the same From/To/Via text is read many times per call; results are never mutated
 def parse_name_addr(text: str) -> NameAddr:
     text = text.strip()
     display: str | None = None
@@ -221,6 +228,9 @@ class Via:
 _VIA = re.compile(r"^\s*SIP\s*/\s*2\.0\s*/\s*([A-Za-z]+)\s+([^;]+?)\s*(;.*)?$", re.DOTALL)
 
 
+@lru_cache(
+    maxsize=4096
+)  # the same From/To/Via text is read many times per call; results are never mutated
 def parse_via(text: str) -> Via:
     """One Via value; linear whitespace around `/`, `;` and `=` is allowed (RFC 3261 §25.1)."""
     match = _VIA.match(text)
