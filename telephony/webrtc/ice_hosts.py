@@ -28,7 +28,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import aioice.ice
-from aiortc import RTCPeerConnection
+from aiortc import RTCIceTransport, RTCPeerConnection
+
+from telephony.webrtc.sdp_candidates import is_loopback_host
 
 Address = tuple[str, int]
 _GetHostAddresses = Callable[[bool, bool], list[str]]
@@ -40,13 +42,6 @@ _aioice_get_host_addresses: _GetHostAddresses | None = None  # aioice's own, whi
 _AioiceStunProtocol = aioice.ice.StunProtocol
 
 
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class _LoopbackStaysLoopback(_AioiceStunProtocol):
     """aioice's protocol, except that a socket bound to loopback hears loopback peers only."""
 
@@ -55,11 +50,11 @@ class _LoopbackStaysLoopback(_AioiceStunProtocol):
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
         sockname = transport.get_extra_info("sockname")  # None for a TURN relay's transport
-        self._loopback_only = bool(sockname) and _is_loopback(sockname[0])
+        self._loopback_only = bool(sockname) and is_loopback_host(sockname[0])
 
     def datagram_received(self, data: bytes | str, addr: tuple[Any, ...]) -> None:
-        if self._loopback_only and not _is_loopback(addr[0]):
-            return  # from this machine's LAN address: never answered, never paired
+        if self._loopback_only and not is_loopback_host(addr[0]):
+            return  # only this machine's own LAN address can be the source: never answer it
         super().datagram_received(data, addr)
 
 
@@ -135,7 +130,7 @@ def nominated_pairs(pc: RTCPeerConnection) -> list[tuple[Address, Address]]:
     return pairs
 
 
-def _ice_transports(pc: RTCPeerConnection) -> list[object]:
+def _ice_transports(pc: RTCPeerConnection) -> list[RTCIceTransport]:
     transports = [t.receiver.transport.transport for t in pc.getTransceivers()]
     if pc.sctp is not None:
         transports.append(pc.sctp.transport.transport)

@@ -13,7 +13,8 @@ from voicebot.api.calls import EventSink
 from voicebot.asr.hypothesis import Hypothesis
 from voicebot.audio import ENGINE_RATE, AudioFrame
 from voicebot.conversation.services import CallServices, endpointer_factory
-from voicebot.settings import Settings
+
+from .on_loopback import loopback_settings
 
 
 async def echo_runner(
@@ -67,7 +68,7 @@ class HumSpeech:
 
 
 def fake_services() -> CallServices:
-    settings = Settings()
+    settings = loopback_settings()
     return CallServices(
         settings=settings,
         asr=OnePhraseRecognizer(),
