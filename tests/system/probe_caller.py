@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -144,9 +144,23 @@ class ProbeMedia:
 # ---- one measured turn -----------------------------------------------------------------------
 
 
+def loud_between(
+    heard: Sequence[tuple[float, float]], start: float, end: float, threshold: float = LOUD_RMS
+) -> bool:
+    """Did the bot make sound while the caller spoke? Then the turn is not a clean one to time."""
+    return any(start <= at <= end and rms > threshold for at, rms in heard)
+
+
+def loud_seconds(heard: Sequence[tuple[float, float]], threshold: float = LOUD_RMS) -> float:
+    """How much loud audio arrived: stalls add gaps, never loud packets, so this counts progress."""
+    return PACKET_S * sum(1 for _, rms in heard if rms > threshold)
+
+
 @dataclass(frozen=True)
 class ProbeConfig:
     greeting_quiet_s: float = 1.2  # this much bot silence after its audio means the greeting ended
+    greeting_loud_s: float = 3.0  # ...once this much loud greeting arrived (a stalled server also
+    # pauses mid-greeting); ProbeCaller.measure_greeting tells the right value for a dialog
     greeting_limit_s: float = 30.0
     answer_limit_s: float = 8.0
 
@@ -154,10 +168,10 @@ class ProbeConfig:
 @dataclass
 class TurnResult:
     caller: str
-    outcome: str  # "answered" (a latency), or why not: dial failure, "no greeting", "no answer"
+    # "answered" (with a latency), or why not: dial failure, no greeting, overlap, no answer
+    outcome: str
     latency_s: float | None = None
     greeting_s: float | None = None  # answer -> greeting over, as heard
-    notes: list[str] = field(default_factory=list)
 
 
 class ProbeCaller:
@@ -184,6 +198,26 @@ class ProbeCaller:
     @staticmethod
     async def _refuse(leg: object) -> None:
         raise RuntimeError("the probe places calls, it takes none")
+
+    async def measure_greeting(self, target: str, quiet_s: float = 3.0) -> float:
+        """Loud seconds of the greeting, heard alone on one call until the bot is quiet `quiet_s`."""
+        dialed = await self._client.dial(target, from_user="probe-greeting", ring_timeout=10.0)
+        if not dialed.answered or dialed.leg is None:
+            raise RuntimeError(f"greeting call not answered: {dialed.outcome} {dialed.status}")
+        media = dialed.leg.media
+        assert isinstance(media, ProbeMedia)
+        silence = PCMU.encode(np.zeros(SAMPLES_PER_PACKET, np.int16))
+        start = time.monotonic()
+        try:
+            for tick in range(round(self.config.greeting_limit_s / PACKET_S)):
+                await asyncio.sleep(max(0.0, start + tick * PACKET_S - time.monotonic()))
+                now = media.send_payload(silence)
+                quiet = quiet_for(media.heard, now)
+                if quiet is not None and quiet >= quiet_s:
+                    return loud_seconds(media.heard)
+            raise RuntimeError(f"the greeting did not end within {self.config.greeting_limit_s} s")
+        finally:
+            await dialed.leg.hangup("greeting measured")
 
     async def one_turn(self, target: str, caller: str, speech: Sequence[bytes]) -> TurnResult:
         """Dial, wait out the greeting, say `speech` (PCMU payloads), time the answer, hang up."""
@@ -216,14 +250,20 @@ class ProbeCaller:
         while True:  # the greeting: wait until the bot spoke and then fell quiet
             now = await send(silence)
             quiet = quiet_for(media.heard, now)
-            if quiet is not None and quiet >= config.greeting_quiet_s:
+            if (
+                quiet is not None
+                and quiet >= config.greeting_quiet_s
+                and loud_seconds(media.heard) >= config.greeting_loud_s
+            ):
                 greeting_s = now - answered_at
                 break
             if now - answered_at > config.greeting_limit_s or getattr(leg, "ended", False):
                 return TurnResult(caller, "no greeting")
-        last_speech = answered_at
+        first_speech = last_speech = time.monotonic()
         for payload in speech:
             last_speech = await send(payload)
+        if loud_between(media.heard, first_speech, last_speech):
+            return TurnResult(caller, "bot talked over the caller", None, greeting_s)
         while True:  # the answer: keep the line alive with silence until the bot speaks
             now = await send(silence)
             onset = answer_onset(media.heard, last_speech)
