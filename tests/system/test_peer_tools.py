@@ -13,6 +13,8 @@ from telephony.rtp.dtmf import DtmfReceiver
 from telephony.rtp.packet import RtpPacket
 from tests.system.probe_caller import (
     answer_onset,
+    loud_between,
+    loud_seconds,
     payload_rms,
     percentile,
     quiet_for,
@@ -77,6 +79,16 @@ def test_probe_finds_the_answer_onset_after_the_caller_spoke() -> None:
     assert quiet_for(heard[:4], now=2.0) == pytest.approx(1.98)
     assert quiet_for(heard, now=2.5) == pytest.approx(0.02)
     assert quiet_for([(0.5, quiet)], now=2.0) is None  # nothing loud yet: no greeting heard
+
+
+def test_probe_counts_greeting_progress_in_loud_packets_and_sees_overlap() -> None:
+    quiet, loud = 0.0, 3000.0
+    stalled = [(0.02 * i, loud) for i in range(50)] + [(5.0 + 0.02 * i, loud) for i in range(25)]
+
+    assert loud_seconds(stalled) == pytest.approx(1.5)  # the 4 s stall adds nothing
+    assert loud_seconds([(0.0, quiet), (0.02, quiet)]) == 0
+    assert loud_between(stalled, 4.0, 5.1)  # the bot resumed while the caller spoke
+    assert not loud_between(stalled, 1.5, 4.9)
 
 
 def test_utterance_payloads_are_20_ms_of_mu_law_each_and_keep_the_last_sound() -> None:
