@@ -101,14 +101,14 @@ def run() -> list[Figure]:
         Figure(
             "ASR real-time factor, 10 s utterance, fast",
             f"{long_cost / 10.0:.3f}",
-            "< 0.1",
-            long_cost / 10.0 < 0.1,
         )
     )
 
     for name, clips in sets.items():
+        fast.decodes = fast.fallbacks = 0
         started = time.perf_counter()
         fast_wer = _wer(fast, clips)
+        fallbacks = f"{fast.fallbacks}/{fast.decodes}"
         fast_seconds = (time.perf_counter() - started) / len(clips)
         started = time.perf_counter()
         padded_wer = _wer(padded, clips)
@@ -128,5 +128,6 @@ def run() -> list[Figure]:
                 f"ASR mean cost per utterance, {name}, fast / padded",
                 f"{fast_seconds * 1000:.0f} / {padded_seconds * 1000:.0f} ms",
             ),
+            Figure(f"ASR fast finals re-decoded padded (unsure), {name}", fallbacks),
         ]
     return figures

@@ -114,3 +114,21 @@ def test_the_padded_reference_hears_the_same_sentence(
     fast = recognizer.transcribe(clip.audio)
     for heard in (reference.text, fast.text):
         assert corpus_wer([(clip.utterance.text, heard)]).wer <= 0.10, heard
+
+
+async def test_the_pool_runs_real_decodes_side_by_side(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip]
+) -> None:
+    import asyncio
+
+    from voicebot.asr import AsrPool
+
+    pool = AsrPool(recognizer, workers=2)
+    clips = [piper_clips[clip_id] for clip_id in ROUND_TRIP_IDS]
+    try:
+        heard = await asyncio.gather(*(pool.transcribe(c.audio) for c in clips + clips))
+    finally:
+        pool.close()
+    pairs = [(c.utterance.text, h.text) for c, h in zip(clips + clips, heard, strict=True)]
+    assert corpus_wer(pairs).wer <= 0.10, pairs
+    assert [h.text for h in heard[:3]] == [h.text for h in heard[3:]]  # same audio, same text
