@@ -51,10 +51,26 @@ class BargeInSettings(BaseModel):
     )
 
 
+class TrunkSettings(BaseModel):
+    """Where outbound calls go when they do not dial a peer directly (a PBX or carrier)."""
+
+    proxy: str = Field(description="SIP URI of the trunk, e.g. sip:10.0.0.5:5060;transport=tcp")
+    username: str | None = None
+    password: str | None = None
+    from_domain: str | None = None
+
+
 class SipSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 5060
-    max_calls: int = 100
+    max_calls: int = Field(100, ge=1, description="concurrent calls; beyond it INVITEs get 503")
+    allow_list: list[str] | None = Field(
+        None, description="CIDRs trusted without digest auth (the PBX); None = everyone"
+    )
+    trunk: TrunkSettings | None = None
+    ring_timeout: float = Field(30.0, gt=0, description="seconds an outbound call may ring")
+    transfer_mode: str = Field("refer", pattern="^(refer|bridge)$")
+    from_user: str = "voicebot"
 
 
 class WebRtcSettings(BaseModel):

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from voicebot import __version__
-from voicebot.api import events_ws, history, webrtc
+from voicebot.api import events_ws, history, outbound_routes, webrtc
 from voicebot.api.runtime import AppRuntime
 from voicebot.dialog.demo_bank import create_demo_bank_router
 from voicebot.web import WEB_DIR
@@ -35,6 +35,7 @@ def create_app(runtime: AppRuntime) -> FastAPI:
     app.include_router(webrtc.router)
     app.include_router(events_ws.router)
     app.include_router(history.router)
+    app.include_router(outbound_routes.router)
     if runtime.settings.demo_backend:
         app.include_router(create_demo_bank_router())
 

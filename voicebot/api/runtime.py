@@ -19,6 +19,7 @@ class AppRuntime:
     sip_address: str | None = None  # "127.0.0.1:5060" once the SIP server listens
     model_info: dict[str, str] = field(default_factory=dict)
     store: Any = None  # voicebot.store.CallStore: finished calls
+    dialer: Any = None  # voicebot.api.outbound.OutboundDialer once SIP listens
 
     def dialog(self, name: str | None) -> Dialog:
         key = name or self.default_dialog

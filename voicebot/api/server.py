@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+import signal
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -146,6 +147,27 @@ def _default_name(settings: Settings) -> str:
     return Path(settings.dialog).stem
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal capture. uvicorn re-raises a captured SIGINT once it has
+    stopped; asyncio.run answers that by cancelling the main task, which cut our shutdown short
+    (live calls were cancelled before their records were stored). _listen handles the signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+HANGUP_GRACE_S = 3.0  # calls hung up at shutdown get this long to end and store their records
+
+
+async def finish_hung_up_calls(calls: CallRegistry, grace_s: float = HANGUP_GRACE_S) -> None:
+    """Let conversations that were just hung up (the SIP server's BYEs on shutdown) end by
+    themselves, so their records are stored; CallRegistry.close() cancels whatever is left."""
+    tasks = [call.task for call in calls.active_calls() if call.task is not None]
+    if tasks:
+        await asyncio.wait(tasks, timeout=grace_s)
+
+
 async def _listen(runtime: AppRuntime, options: ServeOptions) -> None:
     settings = runtime.settings
     sip_server = None
@@ -161,7 +183,10 @@ async def _listen(runtime: AppRuntime, options: ServeOptions) -> None:
         log_level="info",
         lifespan="off",
     )
-    web = uvicorn.Server(config)
+    web = _Server(config)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C: uvicorn stops, then the finally below
+        loop.add_signal_handler(sig, web.handle_exit, sig, None)
     try:
         log.info(
             "voicebot serving http://%s:%s (dialogs: %s)",
@@ -171,6 +196,11 @@ async def _listen(runtime: AppRuntime, options: ServeOptions) -> None:
         )
         await web.serve()
     finally:
+        if runtime.dialer is not None:
+            await runtime.dialer.close()
         if sip_server is not None:
             await sip_server.stop()
+        await finish_hung_up_calls(runtime.calls)
         await runtime.calls.close()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

@@ -11,8 +11,11 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from telephony.sip.call import CallOptions
+from telephony.sip.client import SipClient, Trunk
 from telephony.sip.leg import SipCallLeg
-from telephony.sip.server import SipServer
+from telephony.sip.server import ServerOptions, SipServer
+from voicebot.api.outbound import OutboundDialer
 from voicebot.api.runtime import AppRuntime
 
 log = logging.getLogger(__name__)
@@ -52,11 +55,18 @@ async def start_sip_server(runtime: AppRuntime) -> SipServer:
         call_id = runtime.calls.start_call(leg, dialog, call_variables(leg))
         await runtime.calls.wait_ended(call_id)
 
+    sip = settings.sip
     server = SipServer(
-        settings.sip.host,
-        settings.sip.port,
+        sip.host,
+        sip.port,
         on_call=on_call,
-        max_calls=settings.sip.max_calls,
+        max_calls=sip.max_calls,
+        allow_list=sip.allow_list,
+        options=ServerOptions(call=CallOptions(transfer_mode=sip.transfer_mode)),
     )
     await server.start()
+    trunk = Trunk(**sip.trunk.model_dump()) if sip.trunk else None
+    runtime.dialer = OutboundDialer(
+        runtime, SipClient(server, trunk=trunk), ring_timeout=sip.ring_timeout
+    )
     return server
