@@ -25,13 +25,18 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / ".artifacts" / "system"
 HERE = Path(__file__).resolve().parent
 
 
+def _order(item: pytest.Item) -> int:
+    names = getattr(item, "fixturenames", ())
+    if "server_to_stop" in names:
+        return 2  # ends the server: last
+    return 1 if "voicebot_server" in names else 0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Among this folder's tests, run those that need no server first: they run while it loads."""
+    """Among this folder's tests, run those that need no server first (they run while it loads),
+    and the one that stops it last."""
     slots = [i for i, item in enumerate(items) if HERE in Path(str(item.path)).parents]
-    mine = sorted(
-        (items[i] for i in slots),
-        key=lambda item: "voicebot_server" in getattr(item, "fixturenames", ()),
-    )
+    mine = sorted((items[i] for i in slots), key=_order)
     for slot, item in zip(slots, mine, strict=True):
         items[slot] = item
 
@@ -61,6 +66,12 @@ def voicebot_server(server_launched: ServerProcess | None) -> ServerProcess:
     assert server_launched is not None
     server_launched.wait_healthy()
     return server_launched
+
+
+@pytest.fixture
+def server_to_stop(voicebot_server: ServerProcess) -> ServerProcess:
+    """The session's server, for the one test that stops it (ordered last)."""
+    return voicebot_server
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from telephony.rtp.codec import PCMU
 from telephony.rtp.packet import RtpPacket
 from telephony.sdp import MediaParams
 from telephony.sip.client import SipClient
+from telephony.sip.leg import SipCallLeg
 from telephony.sip.media import MediaSink
 from telephony.sip.server import ServerOptions, SipServer
 from tests.sip.sip_helpers import free_port
@@ -199,13 +200,18 @@ class ProbeCaller:
     async def _refuse(leg: object) -> None:
         raise RuntimeError("the probe places calls, it takes none")
 
-    async def measure_greeting(self, target: str, quiet_s: float = 3.0) -> float:
-        """Loud seconds of the greeting, heard alone on one call until the bot is quiet `quiet_s`."""
-        dialed = await self._client.dial(target, from_user="probe-greeting", ring_timeout=10.0)
+    async def dial(self, target: str, caller: str) -> tuple[SipCallLeg, ProbeMedia]:
+        """An answered call from `caller`; raises RuntimeError when it is not answered."""
+        dialed = await self._client.dial(target, from_user=caller, ring_timeout=10.0)
         if not dialed.answered or dialed.leg is None:
-            raise RuntimeError(f"greeting call not answered: {dialed.outcome} {dialed.status}")
+            raise RuntimeError(f"dial {dialed.outcome}: {dialed.status} {dialed.reason}")
         media = dialed.leg.media
         assert isinstance(media, ProbeMedia)
+        return dialed.leg, media
+
+    async def measure_greeting(self, target: str, quiet_s: float = 3.0) -> float:
+        """Loud seconds of the greeting, heard alone on one call until the bot is quiet `quiet_s`."""
+        leg, media = await self.dial(target, "probe-greeting")
         silence = PCMU.encode(np.zeros(SAMPLES_PER_PACKET, np.int16))
         start = time.monotonic()
         try:
@@ -217,15 +223,14 @@ class ProbeCaller:
                     return loud_seconds(media.heard)
             raise RuntimeError(f"the greeting did not end within {self.config.greeting_limit_s} s")
         finally:
-            await dialed.leg.hangup("greeting measured")
+            await leg.hangup("greeting measured")
 
     async def one_turn(self, target: str, caller: str, speech: Sequence[bytes]) -> TurnResult:
         """Dial, wait out the greeting, say `speech` (PCMU payloads), time the answer, hang up."""
-        dialed = await self._client.dial(target, from_user=caller, ring_timeout=10.0)
-        if not dialed.answered or dialed.leg is None:
-            return TurnResult(caller, f"dial {dialed.outcome}: {dialed.status} {dialed.reason}")
-        leg, media = dialed.leg, dialed.leg.media
-        assert isinstance(media, ProbeMedia)
+        try:
+            leg, media = await self.dial(target, caller)
+        except RuntimeError as exc:
+            return TurnResult(caller, str(exc))
         try:
             return await self._converse(caller, media, speech, leg)
         finally:
@@ -233,7 +238,7 @@ class ProbeCaller:
                 await leg.hangup("probe done")
 
     async def _converse(
-        self, caller: str, media: ProbeMedia, speech: Sequence[bytes], leg: object
+        self, caller: str, media: ProbeMedia, speech: Sequence[bytes], leg: SipCallLeg
     ) -> TurnResult:
         config = self.config
         silence = PCMU.encode(np.zeros(SAMPLES_PER_PACKET, np.int16))
@@ -257,7 +262,7 @@ class ProbeCaller:
             ):
                 greeting_s = now - answered_at
                 break
-            if now - answered_at > config.greeting_limit_s or getattr(leg, "ended", False):
+            if now - answered_at > config.greeting_limit_s or leg.ended:
                 return TurnResult(caller, "no greeting")
         first_speech = last_speech = time.monotonic()
         for payload in speech:
@@ -269,5 +274,5 @@ class ProbeCaller:
             onset = answer_onset(media.heard, last_speech)
             if onset is not None:
                 return TurnResult(caller, "answered", onset - last_speech, greeting_s)
-            if now - last_speech > config.answer_limit_s or getattr(leg, "ended", False):
+            if now - last_speech > config.answer_limit_s or leg.ended:
                 return TurnResult(caller, "no answer", None, greeting_s)
