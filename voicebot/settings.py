@@ -60,6 +60,16 @@ class TrunkSettings(BaseModel):
     from_domain: str | None = None
 
 
+class RegistrationSettings(BaseModel):
+    """Register the bot as an extension on a PBX, refreshed before it expires."""
+
+    registrar: str = Field(description="SIP URI of the registrar, e.g. sip:10.0.0.5")
+    user: str = Field(description="the extension, e.g. 7000")
+    username: str | None = Field(None, description="auth user when it differs from the extension")
+    password: str | None = None
+    expires: int = Field(3600, ge=60)
+
+
 class SipSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 5060
@@ -68,6 +78,7 @@ class SipSettings(BaseModel):
         None, description="CIDRs trusted without digest auth (the PBX); None = everyone"
     )
     trunk: TrunkSettings | None = None
+    registration: RegistrationSettings | None = None
     ring_timeout: float = Field(30.0, gt=0, description="seconds an outbound call may ring")
     transfer_mode: str = Field("refer", pattern="^(refer|bridge)$")
     from_user: str = "voicebot"

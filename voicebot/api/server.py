@@ -170,12 +170,12 @@ async def finish_hung_up_calls(calls: CallRegistry, grace_s: float = HANGUP_GRAC
 
 async def _listen(runtime: AppRuntime, options: ServeOptions) -> None:
     settings = runtime.settings
-    sip_server = None
+    sip = None
     if options.sip:
-        from voicebot.api.sip_calls import start_sip_server
+        from voicebot.api.sip_calls import SipFrontend
 
-        sip_server = await start_sip_server(runtime)
-        runtime.sip_address = f"{sip_server.host}:{sip_server.port}"
+        sip = SipFrontend(runtime)
+        await sip.start()
     config = uvicorn.Config(
         create_app(runtime),
         host=settings.http_host,
@@ -196,10 +196,8 @@ async def _listen(runtime: AppRuntime, options: ServeOptions) -> None:
         )
         await web.serve()
     finally:
-        if runtime.dialer is not None:
-            await runtime.dialer.close()
-        if sip_server is not None:
-            await sip_server.stop()
+        if sip is not None:
+            await sip.stop()  # the dialer, the registration, then BYE to every SIP call
         await finish_hung_up_calls(runtime.calls)
         await runtime.calls.close()
         for sig in (signal.SIGINT, signal.SIGTERM):

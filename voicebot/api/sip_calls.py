@@ -1,4 +1,4 @@
-"""SIP calls into the conversation engine: each answered SipCallLeg becomes a registry call.
+"""The SIP side of `voicebot serve`: answer calls into the conversation engine, dial out, register.
 
 Which dialog answers: the INVITE's `X-Voicebot-Dialog` header when it names a loaded dialog, else the
 server's default. A PBX can hand the dialog call variables as `X-Voicebot-Var-<name>` headers
@@ -7,6 +7,8 @@ server's default. A PBX can hand the dialog call variables as `X-Voicebot-Var-<n
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 from telephony.sip.call import CallOptions
 from telephony.sip.client import SipClient, Trunk
 from telephony.sip.leg import SipCallLeg
+from telephony.sip.registration import Registration
 from telephony.sip.server import ServerOptions, SipServer
 from voicebot.api.outbound import OutboundDialer
 from voicebot.api.runtime import AppRuntime
@@ -47,26 +50,51 @@ def call_variables(leg: SipCallLeg) -> dict[str, Any]:
     return variables
 
 
-async def start_sip_server(runtime: AppRuntime) -> SipServer:
-    settings = runtime.settings
+class SipFrontend:
+    """The SIP server, the outbound dialer and the optional PBX registration, started and stopped together."""
 
-    async def on_call(leg: SipCallLeg) -> None:
-        dialog = dialog_for(leg.headers, runtime)
-        call_id = runtime.calls.start_call(leg, dialog, call_variables(leg))
+    def __init__(self, runtime: AppRuntime) -> None:
+        self._runtime = runtime
+        sip = runtime.settings.sip
+        self.server = SipServer(
+            sip.host,
+            sip.port,
+            on_call=self._on_call,
+            max_calls=sip.max_calls,
+            allow_list=sip.allow_list,
+            options=ServerOptions(call=CallOptions(transfer_mode=sip.transfer_mode)),
+        )
+        self.registration: Registration | None = None
+        self._registering: asyncio.Task[None] | None = None
+
+    async def _on_call(self, leg: SipCallLeg) -> None:
+        runtime = self._runtime
+        call_id = runtime.calls.start_call(
+            leg, dialog_for(leg.headers, runtime), call_variables(leg)
+        )
         await runtime.calls.wait_ended(call_id)
 
-    sip = settings.sip
-    server = SipServer(
-        sip.host,
-        sip.port,
-        on_call=on_call,
-        max_calls=sip.max_calls,
-        allow_list=sip.allow_list,
-        options=ServerOptions(call=CallOptions(transfer_mode=sip.transfer_mode)),
-    )
-    await server.start()
-    trunk = Trunk(**sip.trunk.model_dump()) if sip.trunk else None
-    runtime.dialer = OutboundDialer(
-        runtime, SipClient(server, trunk=trunk), ring_timeout=sip.ring_timeout
-    )
-    return server
+    async def start(self) -> None:
+        sip = self._runtime.settings.sip
+        await self.server.start()
+        trunk = Trunk(**sip.trunk.model_dump()) if sip.trunk else None
+        self._runtime.dialer = OutboundDialer(
+            self._runtime, SipClient(self.server, trunk=trunk), ring_timeout=sip.ring_timeout
+        )
+        self._runtime.sip_address = f"{self.server.host}:{self.server.port}"
+        if sip.registration is not None:
+            self.registration = Registration(self.server, **sip.registration.model_dump())
+            self._registering = asyncio.create_task(
+                self.registration.run(), name="sip registration"
+            )
+
+    async def stop(self) -> None:
+        if self._registering is not None:
+            self._registering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._registering
+            assert self.registration is not None
+            await self.registration.stop()
+        if self._runtime.dialer is not None:
+            await self._runtime.dialer.close()
+        await self.server.stop()
