@@ -19,6 +19,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from voicebot.conversation.metrics import TurnRecord
 
+from voicebot.cli.options import (
+    add_demo_backend_option,
+    add_variable_option,
+    demo_backend_client,
+    parse_variables,
+)
+
 log = logging.getLogger(__name__)
 
 BAD_INPUT = 2
@@ -58,14 +65,8 @@ def add_parser(subparsers: Any) -> None:
         metavar="SECONDS:DIGIT",
         help="press a DTMF key at a time in the caller's file, e.g. 5.2:1",
     )
-    parser.add_argument(
-        "--var", action="append", default=[], metavar="NAME=VALUE", help="call variable"
-    )
-    parser.add_argument(
-        "--demo-backend",
-        action="store_true",
-        help="answer dialog webhooks with the in-process demo bank backend",
-    )
+    add_variable_option(parser)
+    add_demo_backend_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -92,13 +93,11 @@ def _keys(specs: list[str]) -> list[tuple[float, str]]:
 
 
 def _variables(pairs: list[str]) -> dict[str, str]:
-    variables = {"caller": "wav-file", "called": "voicebot", "call_id": "wav-call"}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise _BadInput(f"--var expects NAME=VALUE, got {pair!r}")
-        variables[name.strip()] = value
-    return variables
+    defaults = {"caller": "wav-file", "called": "voicebot", "call_id": "wav-call"}
+    try:
+        return parse_variables(pairs, defaults)
+    except ValueError as exc:
+        raise _BadInput(str(exc)) from None
 
 
 async def _call(args: argparse.Namespace) -> int:
@@ -128,8 +127,6 @@ async def _call(args: argparse.Namespace) -> int:
 
     http = None
     if args.demo_backend:
-        from voicebot.cli.chat import demo_backend_client
-
         http = demo_backend_client()
     try:
         options = {} if args.dialog.startswith("rule:") else {"http": http, "clock": clock}

@@ -11,6 +11,13 @@ from typing import Any
 
 import httpx
 
+from voicebot.cli.options import (
+    add_demo_backend_option,
+    add_variable_option,
+    demo_backend_client,
+    parse_variables,
+)
+
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -24,39 +31,19 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--trace", action="store_true", help="show state, intent, confidence, slots"
     )
-    parser.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="call variable (caller, called, a campaign contact field, backend_url...)",
+    add_variable_option(
+        parser, "call variable (caller, called, a campaign contact field, backend_url...)"
     )
-    parser.add_argument(
-        "--demo-backend",
-        action="store_true",
-        help="answer webhooks with the in-process demo bank backend instead of the network",
-    )
+    add_demo_backend_option(parser)
     parser.set_defaults(run=run)
 
 
 def _variables(pairs: list[str]) -> dict[str, str]:
-    variables = {"caller": "+15550100", "called": "+15550199", "call_id": "chat"}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise SystemExit(f"--var expects NAME=VALUE, got {pair!r}")
-        variables[name.strip()] = value
-    return variables
-
-
-def demo_backend_client() -> httpx.AsyncClient:
-    from fastapi import FastAPI
-
-    from voicebot.dialog.demo_bank import create_demo_bank_router
-
-    app = FastAPI()
-    app.include_router(create_demo_bank_router())
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    defaults = {"caller": "+15550100", "called": "+15550199", "call_id": "chat"}
+    try:
+        return parse_variables(pairs, defaults)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 async def chat(args: argparse.Namespace) -> int:

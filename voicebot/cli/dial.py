@@ -13,7 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from voicebot.cli.serve import host_port
+from voicebot.cli.options import (
+    add_demo_backend_option,
+    add_variable_option,
+    demo_backend_client,
+    host_port,
+    parse_variables,
+)
 
 NOT_ANSWERED = 1
 BAD_INPUT = 2
@@ -28,13 +34,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("uri", help="whom to call, e.g. sip:5550100@127.0.0.1:5070")
     parser.add_argument("--dialog", required=True, help="dialog YAML file")
-    parser.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="call variable, e.g. first_name=Ada",
-    )
+    add_variable_option(parser, "call variable, e.g. first_name=Ada")
     parser.add_argument(
         "--sip",
         type=host_port,
@@ -46,11 +46,7 @@ def add_parser(subparsers: Any) -> None:
         type=float,
         help="seconds to let it ring (default settings.sip.ring_timeout)",
     )
-    parser.add_argument(
-        "--demo-backend",
-        action="store_true",
-        help="answer dialog webhooks with the in-process demo bank backend",
-    )
+    add_demo_backend_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -64,16 +60,6 @@ def run(args: argparse.Namespace) -> int:
 
 class _BadInput(Exception):
     pass
-
-
-def _variables(pairs: list[str]) -> dict[str, str]:
-    variables: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise _BadInput(f"--var expects NAME=VALUE, got {pair!r}")
-        variables[name.strip()] = value
-    return variables
 
 
 def _free_port(host: str) -> int:
@@ -105,14 +91,15 @@ async def _dial(args: argparse.Namespace) -> int:
         raise _BadInput(f"{args.uri}: not a SIP URI ({exc})") from None
     if scheme not in ("sip", "sips"):
         raise _BadInput(f"{args.uri}: not a SIP URI (expected sip:USER@HOST[:PORT])")
-    variables = _variables(args.var)
+    try:
+        variables = parse_variables(args.var)
+    except ValueError as exc:
+        raise _BadInput(str(exc)) from None
     try:
         settings = load_settings()
     except ValueError as exc:
         raise _BadInput(f"bad settings: {exc}") from None
     if args.demo_backend:
-        from voicebot.cli.chat import demo_backend_client
-
         http = demo_backend_client()
     else:
         http = httpx.AsyncClient(timeout=10.0)

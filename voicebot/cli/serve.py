@@ -7,15 +7,9 @@ import asyncio
 import sys
 from typing import Any
 
+from voicebot.cli.options import host_port
+
 BAD_CONFIG = 2
-
-
-def host_port(text: str) -> tuple[str, int]:
-    """'127.0.0.1:5060' or '[::1]:5060' -> (host, port)."""
-    host, sep, port = text.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:5060, got {text!r}")
-    return host.strip("[]"), int(port)
 
 
 def add_parser(subparsers: Any) -> None:
