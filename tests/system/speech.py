@@ -1,5 +1,5 @@
 """Caller audio for system tests (Piper speech placed on a silent timeline) and transcripts of what
-a peer recorded (the project's Whisper), plus where speech is in a recording."""
+a peer recorded (the project's Whisper)."""
 
 from __future__ import annotations
 
@@ -54,25 +54,6 @@ def transcribe_file(path: Path, recognizer: Recognizer) -> str:
         if np.abs(audio[start : start + window]).max(initial=0) > 0
     ]
     return " ".join(t.strip() for t in texts if t.strip())
-
-
-def loud_spans(
-    path: Path, *, threshold: int = 300, step_s: float = 0.1
-) -> list[tuple[float, float]]:
-    """(start, end) seconds of the stretches whose RMS exceeds `threshold`, gaps < 0.5 s bridged."""
-    audio, rate = read_wav(path)
-    step = round(step_s * rate)
-    usable = len(audio) // step * step
-    blocks = audio[:usable].astype(np.float64).reshape(-1, step)
-    loud = np.sqrt((blocks**2).mean(axis=1)) > threshold
-    spans: list[tuple[float, float]] = []
-    for index in np.flatnonzero(loud):
-        start, end = index * step_s, (index + 1) * step_s
-        if spans and start - spans[-1][1] < 0.5:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
 
 
 def normalized(text: str) -> str:
