@@ -347,3 +347,14 @@ async def test_general_questions_are_answered_from_the_faq(bank) -> None:
         ANYTHING_ELSE,
     ]
     assert await chat.say("check my balance") == [ASK_ACCOUNT]  # still in the welcome state
+
+
+async def test_keys_that_fill_a_slot_name_no_intent(bank) -> None:
+    chat = Chat(bank)
+    await chat.start()
+    assert await chat.say("#1") == [ASK_ACCOUNT]  # the main menu maps key 1 to the balance
+    assert chat.session.trace().intent == "key 1"
+    await chat.say("#12345678")
+    assert chat.session.trace().intent is None  # digits of the account number, not "key 1"
+    await chat.say("#1")  # "yes" to the read-back, by key
+    assert chat.session.trace().intent is None

@@ -118,8 +118,11 @@ class YamlDialogSession(StepRunner):
         if key == "#" and ended_by_length:
             yield self._listen()  # the habitual '#' after an entry that was already complete
             return
+        # a key names an intent only where the state maps keys; in a slot or read-back it is data
+        self.intent, self.confidence = (
+            (f"key {key}", 1.0) if self.waiting.kind == "intent" else (None, None)
+        )
         if self.waiting.kind == "intent":
-            self.intent, self.confidence = f"key {key}", 1.0
             transition = self._state().dtmf.get(key)
             if transition is None:
                 gen = self._retry("no_match")
