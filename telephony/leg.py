@@ -30,6 +30,8 @@ class LegHangup:
 
     reason: str = "remote hangup"
     timestamp: float = 0.0
+    # this side ended the call (server shutdown, a hangup by the transport itself)
+    local: bool = False
 
 
 LegEvent = AudioFrame | DtmfDigit | LegHangup

@@ -116,8 +116,11 @@ class SipCall:
             raise SipStateError(f"call {self.call_id}: {self.state.name} -> {new.name}")
         self.state = new
 
-    def finish(self, reason: str) -> None:
-        """End the call locally (no signaling): state, dialog, leg, waiters. Idempotent."""
+    def finish(self, reason: str, *, local: bool = False) -> None:
+        """End the call locally (no signaling): state, dialog, leg, waiters. Idempotent.
+
+        `local`: this side ended it (our BYE or final response), as opposed to the peer's BYE,
+        CANCEL or a media timeout; the leg's LegHangup says so, so records tell who hung up."""
         if self.state is not CallState.ENDED:
             self._transition(CallState.ENDED)
         if self.dialog.state is not DialogState.TERMINATED:
@@ -127,7 +130,7 @@ class SipCall:
         if self._transfer is not None and not self._transfer.done():
             self._transfer.set_result((487, "call ended"))
         self.end_reason = self.end_reason or reason
-        self.leg.end(reason)
+        self.leg.end(reason, local=local)
         self.ended.set()
         self.confirmed.set()  # wake anyone waiting for an ACK that will never matter now
 
@@ -331,7 +334,7 @@ class SipCall:
     async def hangup(self, reason: str = "bot hangup") -> None:
         if self.state is CallState.INCOMING and self.invite_transaction is not None:
             self._respond(self.invite_transaction, self.invite_transaction.request, 480)
-            self.finish(reason)
+            self.finish(reason, local=True)
             return
         if self.state is CallState.ANSWERED:
             await self.confirmed.wait()  # no BYE before the ACK (§15); the 2xx gives up at 64*T1
@@ -356,7 +359,7 @@ class SipCall:
         if self.state is CallState.ENDED:
             return
         bye = self._request("BYE", headers=[("Reason", f'SIP;cause=200;text="{reason}"')])
-        self.finish(reason)
+        self.finish(reason, local=True)
         try:
             await asyncio.wait_for(
                 self.endpoint.send_request(bye, self.dialog.peer).final, self.options.bye_timeout

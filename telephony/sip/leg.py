@@ -86,11 +86,11 @@ class SipCallLeg:
     def media_lost(self, reason: str) -> None:
         self.end(reason)
 
-    def end(self, reason: str, timestamp: float = 0.0) -> None:
-        """Queue the final LegHangup (once); nothing is queued after it."""
+    def end(self, reason: str, timestamp: float = 0.0, *, local: bool = False) -> None:
+        """Queue the final LegHangup (once); nothing is queued after it. `local`: we hung up."""
         if not self._ended:
             self._ended = True
-            self._queue.append(LegHangup(reason, timestamp))
+            self._queue.append(LegHangup(reason, timestamp, local))
             self._wakeup.set()
 
     # -- CallLeg ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import random
 import pytest
 from sip_helpers import sip_server, wait_for_hangup
 
+from telephony.leg import LegHangup
 from telephony.sip.build import make_request, new_branch
 from telephony.sip.digest import InboundAuth, authorization
 from telephony.sip.errors import SipParseError
@@ -197,7 +198,12 @@ async def test_tcp_messages_split_across_writes_are_framed():
 
 
 async def test_stop_hangs_up_open_calls_without_waiting_for_a_dead_peer():
-    async with sip_server(wait_for_hangup) as server:
+    hangups: list[LegHangup] = []
+
+    async def keep_hangups(leg) -> None:
+        hangups.extend(e for e in await wait_for_hangup(leg) if isinstance(e, LegHangup))
+
+    async with sip_server(keep_hangups) as server:
         transport, probe = await udp_probe(server.port)
         local = transport.get_extra_info("sockname")[1]
         transport.sendto(bytes(request("INVITE", server.port, local, call_id="open", body=SDP)))
@@ -212,6 +218,8 @@ async def test_stop_hangs_up_open_calls_without_waiting_for_a_dead_peer():
         transport.close()  # the peer is gone: nobody will answer the BYE
         started = asyncio.get_running_loop().time()
     assert asyncio.get_running_loop().time() - started < 5
+    # the dialog learns that this side ended the call, so its record does not blame the caller
+    assert [h.local for h in hangups] == [True]
 
 
 async def test_allow_listed_sources_are_not_rate_limited():

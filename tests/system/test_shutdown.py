@@ -47,3 +47,4 @@ async def test_sigint_with_a_live_call_hangs_up_stores_it_and_exits_0(
     assert len(stored) == 1, server.log_tail()
     assert stored[0].dialog == "bank"
     assert stored[0].transport == "sip"
+    assert stored[0].outcome == "ended_by_server"  # not the caller's hangup: we sent the BYE

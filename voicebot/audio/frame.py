@@ -40,9 +40,17 @@ class AudioFrame:
         return self.samples.astype("<i2", copy=False).tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes, sample_rate: int = ENGINE_RATE, timestamp: float = 0.0) -> AudioFrame:
+    def from_bytes(
+        cls, data: bytes, sample_rate: int = ENGINE_RATE, timestamp: float = 0.0
+    ) -> AudioFrame:
         return cls(np.frombuffer(data, dtype="<i2").astype(np.int16), sample_rate, timestamp)
 
     @classmethod
-    def silence(cls, sample_rate: int = ENGINE_RATE, timestamp: float = 0.0, frame_ms: int = FRAME_MS) -> AudioFrame:
-        return cls(np.zeros(samples_per_frame(sample_rate, frame_ms), dtype=np.int16), sample_rate, timestamp)
+    def silence(
+        cls, sample_rate: int = ENGINE_RATE, timestamp: float = 0.0, frame_ms: int = FRAME_MS
+    ) -> AudioFrame:
+        return cls(
+            np.zeros(samples_per_frame(sample_rate, frame_ms), dtype=np.int16),
+            sample_rate,
+            timestamp,
+        )

@@ -225,7 +225,9 @@ class Conversation:
 
     async def _end_by_caller(self, hangup: LegHangup) -> None:
         self._finished = True
-        self.record.outcome, self.record.end_reason = "caller_hangup", hangup.reason
+        # a hangup from our own side that the dialog did not ask for: the server shutting down
+        outcome = "ended_by_server" if hangup.local else "caller_hangup"
+        self.record.outcome, self.record.end_reason = outcome, hangup.reason
         async with contextlib.aclosing(self._actions(CallEnded(hangup.reason))) as actions:
             async for _ in actions:
                 pass  # the dialog may record the end; nothing is carried out after it

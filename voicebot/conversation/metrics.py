@@ -90,9 +90,8 @@ class CallRecord:
     dialog: str
     started_at: float
     ended_at: float | None = None
-    outcome: str = (
-        "in_progress"  # "completed", "caller_hangup", "transferred", "failed", or the dialog's
-    )
+    # "completed", "caller_hangup", "ended_by_server", "transferred", "failed", or the dialog's
+    outcome: str = "in_progress"
     end_reason: str = ""
     transfer_target: str | None = None
     callbacks: list[dict[str, str]] = field(default_factory=list)
