@@ -10,8 +10,9 @@ tests/fixtures/speech (WER equal to padded decoding on Piper and G.711 audio):
     ~4.5 tokens/s and only speech that is still going gets up to 7 tokens/s;
   * repetitions cut (`voicebot.asr.repetition`);
   * no temperature fallback (it re-decodes noisy clips for seconds); instead a final whose average
-    log-prob is below -0.7, or with under 1 token per second of audio, is decoded once more on 30 s
-    padded input with beam search and the surer text kept (2 of 48 Piper clips, 10 of 48 espeak);
+    log-prob is below -0.7, with under 1 token per second of audio, or with a repeat that only the
+    cap would have cut, is decoded once more on 30 s padded input with beam search and the surer
+    text kept (2 of 48 Piper clips, 10 of 48 espeak);
   * non-speech tokens suppressed; digital silence skipped (Whisper "hears" it as "you").
 """
 
@@ -181,7 +182,10 @@ class WhisperRecognizer:
         too_short = (
             duration >= 1.0 and decoded.tokens < opts.fallback_min_tokens_per_second * duration
         )
-        if not (unsure or too_short):
+        # a restart that stopped just under the cap ("4 5 6 6 6 4 5 6 6" for 1.5 s of "four five
+        # six six"): a caller may really repeat digits, so the padded decode decides
+        looks_looped = self._looks_looped(decoded.text)
+        if not (unsure or too_short or looks_looped):
             return decoded
         # decode once more the slow, padded way and keep the surer (or, if cut short, longer) text
         with self._stats_lock:
@@ -195,6 +199,13 @@ class WhisperRecognizer:
         if (
             too_short
             and padded.tokens > decoded.tokens
+            and padded.avg_log_prob > opts.log_prob_threshold
+        ):
+            return padded
+        if (
+            looks_looped
+            and padded.text
+            and not self._looks_looped(padded.text)
             and padded.avg_log_prob > opts.log_prob_threshold
         ):
             return padded
@@ -233,8 +244,12 @@ class WhisperRecognizer:
         return _Decoded(text, kept, avg_log_prob, first.no_speech_prob)
 
     def _is_looping(self, tokens: list[int]) -> bool:
-        words = split_words(self._tokenizer.decode(tokens))
-        return find_repetition([word_key(w) for w in words], capped=True) is not None
+        return self._looks_looped(self._tokenizer.decode(tokens))
+
+    @staticmethod
+    def _looks_looped(text: str) -> bool:
+        """A repetition that would be cut had the decode hit its cap (numeric repeats included)."""
+        return find_repetition([word_key(w) for w in split_words(text)], capped=True) is not None
 
     def _text_tokens(self, ids: list[int]) -> list[int]:
         eot = self._tokenizer.eot
