@@ -358,3 +358,13 @@ async def test_keys_that_fill_a_slot_name_no_intent(bank) -> None:
     assert chat.session.trace().intent is None  # digits of the account number, not "key 1"
     await chat.say("#1")  # "yes" to the read-back, by key
     assert chat.session.trace().intent is None
+
+
+async def test_a_lost_card_on_an_account_we_cannot_find_reaches_an_agent(bank) -> None:
+    lines = await script(bank, ["I lost my card", "#99999999", "#99999999", "#99999999"])
+    assert lines.count("bot: I could not find that account number.") == 3
+    assert lines[-2:] == [
+        "bot: Let me put you through to an agent. One moment.",
+        "[transfer to bank_agents] bank: intent lost_card; slots account_found=False; "
+        "no match for account_number in lost_card",
+    ]

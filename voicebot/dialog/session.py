@@ -361,7 +361,8 @@ class YamlDialogSession(StepRunner):
                 or dialog_policy.fallback
                 or self.spec.fallback
             )
-            self._reason = kind.replace("_", " ")
+            # the agent's summary says what the bot could not get: "no match for account_number"
+            self._reason = kind.replace("_", " ") + (f" for {slot_name}" if slot_name else "")
             if fallback:
                 self._goto = fallback
                 return
