@@ -102,6 +102,33 @@ async def watch_loop_lag(lags: list[float], period: float = 0.01) -> None:
         lags.append((loop.time() - started - period) * 1000)
 
 
+def print_stage_breakdown(records: list[CallRecord]) -> None:
+    """Where the 40 calls' turns spent their time, stage by stage and line by line, so a slow
+    p95 says whether ASR, the dialog or TTS was behind and whether it was one moment or all along."""
+    stages = ("endpoint", "asr", "dialog", "tts", "turn")
+    print("  40 calls, p50 / p95 / max ms per stage:", flush=True)
+    said = [t for r in records for t in r.turns if t.trigger == "said"]
+    for stage in stages:
+        values = [v for t in said if (v := t.latencies_ms()[stage]) is not None]
+        if values:
+            print(
+                f"    {stage:<8} {percentile(values, 50):6.0f} {percentile(values, 95):6.0f}"
+                f" {max(values):6.0f}  ({len(values)} turns)",
+                flush=True,
+            )
+    starts = [r.started_at for r in records]
+    origin = min(starts) if starts else 0.0
+    slow = sorted(
+        (t.last_sound - origin, t.latencies_ms()["turn"], t.caller_text or "")
+        for t in said
+        if t.last_sound is not None and (t.latencies_ms()["turn"] or 0) > 1000
+    )
+    for at, latency, text in slow[:10]:
+        print(f"    slow turn at +{at:5.1f} s: {latency} ms ({text[:30]!r})", flush=True)
+    interrupted = sum(1 for t in said if t.barge_in is not None)
+    print(f"    replies interrupted by the caller: {interrupted} of {len(said)}", flush=True)
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -129,6 +156,7 @@ async def measure() -> list[Figure]:
 
     single = turn_latencies(alone)
     loaded = turn_latencies(crowd)
+    print_stage_breakdown(crowd)
     answered = sum(1 for r in crowd for t in r.turns if t.trigger == "said")
     p50, p95 = percentile(single, 50), percentile(loaded, 95)
     reaction = percentile(alone_reactions, 50)

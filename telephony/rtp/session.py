@@ -31,6 +31,7 @@ from telephony.rtp.rtcp import (
     sdes_cname,
 )
 from telephony.rtp.sender import PACKET_MS, RtpSender
+from telephony.tasks import cancel_and_wait
 from voicebot.audio import AudioFrame
 
 log = logging.getLogger(__name__)
@@ -154,14 +155,7 @@ class RtpSession:
             self._tasks.append(asyncio.create_task(self._rtcp(), name="rtp-rtcp"))
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-        self._tasks.clear()
+        await cancel_and_wait(self._tasks)
         if self._transport is not None:
             self._transport.close()
         self.queue.close()

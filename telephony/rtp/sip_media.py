@@ -20,6 +20,7 @@ from telephony.rtp.codec import CODECS, G711Codec
 from telephony.rtp.session import RtpSession, RtpSessionConfig
 from telephony.sdp import MediaParams
 from telephony.sip.media import MediaSink
+from telephony.tasks import cancel_and_wait
 from voicebot.audio import AudioFrame
 
 log = logging.getLogger(__name__)
@@ -82,14 +83,7 @@ class RtpMediaSession:
         await self.session.send_dtmf(digit, duration_ms)
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-        self._tasks.clear()
+        await cancel_and_wait(self._tasks)
         await self.session.close()
 
     async def _forward(self, sink: MediaSink) -> None:

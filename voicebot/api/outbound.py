@@ -32,9 +32,8 @@ class OutboundAttempt:
     dialog: str
     variables: dict[str, Any]
     state: str = "dialing"  # dialing -> ringing -> answered -> ended | ended
-    dial_outcome: str | None = (
-        None  # answered | busy | no-answer | unavailable | rejected | failed ...
-    )
+    # answered | busy | no-answer | unavailable | rejected | failed ...
+    dial_outcome: str | None = None
     sip_status: int | None = None
     call_id: str | None = None  # the live call's id once answered
     outcome: str | None = None  # final: the dialog's outcome when answered, else dial_outcome

@@ -23,9 +23,8 @@ log = logging.getLogger(__name__)
 
 FRAME_SECONDS = FRAME_MS / 1000
 FRAME_SAMPLES = samples_per_frame(ENGINE_RATE)
-MAX_LATE_FRAMES = (
-    5  # further behind than this (a stalled loop): restart the schedule instead of bursting
-)
+# further behind than this (a stalled loop): restart the schedule instead of bursting
+MAX_LATE_FRAMES = 5
 
 SendFrame = Callable[[AudioFrame], Awaitable[None]]
 
@@ -43,9 +42,8 @@ class PlaybackReport:
     total_ms: int
     interrupted: bool
     heard_text: str
-    started_at: float | None = (
-        None  # Clock time of the first frame sent, None if nothing was played
-    )
+    # Clock time of the first frame sent, None if nothing was played
+    started_at: float | None = None
 
     def to_json(self, origin: float = 0.0) -> dict[str, object]:
         """`origin`: a Clock time subtracted from `started_at` (the call's start, for logs)."""

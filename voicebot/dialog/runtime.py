@@ -56,9 +56,8 @@ class YamlDialog:
         self.variables = {**spec.variables, **(variables or {})}
         # a server URL from an empty variable means: no Rasa server, classify locally
         self.rasa_server = render(rasa_server, {}, self.variables) or None if rasa_server else None
-        self._rasa_classifier: Any | None = (
-            None  # voicebot.nlu.RasaHttpClassifier, made on first use
-        )
+        # voicebot.nlu.RasaHttpClassifier, made on first use
+        self._rasa_classifier: Any | None = None
         self.clock: Clock = clock or MonotonicClock()
         self.now = now or _utc_now
         self._http = http

@@ -29,9 +29,8 @@ class ModelSet:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache_dir = cache_dir or default_cache_dir()
         self._engines: dict[tuple[Any, ...], Any] = {}
-        self._lock = (
-            threading.Lock()
-        )  # held while loading, so two threads never load one model twice
+        # held while loading, so two threads never load one model twice
+        self._lock = threading.Lock()
 
     def recognizer(self, settings: AsrSettings, *, engine: str = "fast") -> Recognizer:
         """The Whisper recognizer for `settings`; engine 'fast' (WhisperRecognizer) or 'padded'."""

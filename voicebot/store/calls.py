@@ -109,9 +109,8 @@ class CallStore:
 
 
 def _to_stored(row: CallRow) -> StoredCall:
-    started = (
-        row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
-    )  # SQLite drops tz
+    # SQLite drops tz
+    started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
     return StoredCall(
         id=row.id,
         direction=row.direction,

@@ -40,9 +40,8 @@ class SpeechService:
         self.output_rate = output_rate
         self.voice = f"{getattr(synthesizer, 'voice_name', type(synthesizer).__name__)}@{synthesizer.sample_rate}"
         self.cache = PromptCache(cache_size)
-        self.synthesis_calls = (
-            0  # sentences actually synthesized (cache misses), for metrics and tests
-        )
+        # sentences actually synthesized (cache misses), for metrics and tests
+        self.synthesis_calls = 0
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
 
     async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
