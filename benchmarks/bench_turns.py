@@ -152,6 +152,8 @@ async def measure() -> list[Figure]:
         finally:
             watcher.cancel()
         cpu_share = (time.process_time() - cpu_before) / (time.perf_counter() - wall_before)
+        engine = services.asr.recognizer if hasattr(services.asr, "recognizer") else None
+        fallbacks = (getattr(engine, "fallbacks", 0), getattr(engine, "fallbacks_skipped", 0))
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     single = turn_latencies(alone)
@@ -187,6 +189,10 @@ async def measure() -> list[Figure]:
         Figure(
             f"ASR final decode p50, {CONCURRENT_CALLS} calls ({settings.asr.workers} workers)",
             f"{percentile(decodes, 50):.0f} ms",
+        ),
+        Figure(
+            "unsure ASR finals re-decoded padded / kept because the pool was busy",
+            f"{fallbacks[0]} / {fallbacks[1]}",
         ),
         Figure(f"event-loop lag p99, {CONCURRENT_CALLS} calls", f"{percentile(lags, 99):.0f} ms"),
         Figure(

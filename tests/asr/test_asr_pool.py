@@ -20,10 +20,13 @@ class GatedRecognizer:
         self.started = threading.Event()
         self.release = threading.Event()
         self.decoded: list[tuple[int, bool]] = []  # (first sample, final)
+        self.busy: list[bool] = []  # what the pool said of each decode
         self._first = True
         self._lock = threading.Lock()
 
-    def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis:
+    def transcribe(
+        self, audio: np.ndarray, *, final: bool = True, busy: bool = False
+    ) -> Hypothesis:
         with self._lock:
             first, self._first = self._first, False
         if first:
@@ -33,6 +36,7 @@ class GatedRecognizer:
             raise RuntimeError("decoder exploded")
         with self._lock:
             self.decoded.append((int(audio[0]), final))
+            self.busy.append(busy)
         return Hypothesis(text=f"clip {int(audio[0])}", is_final=final)
 
 
@@ -109,3 +113,17 @@ async def test_a_decoder_error_reaches_the_caller_and_the_pool_goes_on() -> None
 def test_a_pool_needs_a_worker() -> None:
     with pytest.raises(ValueError, match="at least one worker"):
         AsrPool(GatedRecognizer(), workers=0)
+
+
+async def test_a_final_with_others_waiting_behind_it_is_told_the_pool_is_busy() -> None:
+    recognizer = GatedRecognizer()
+    pool = AsrPool(recognizer, workers=1)
+    busy = await occupy_the_only_worker(pool, recognizer)
+    finals = [asyncio.create_task(pool.transcribe(clip(n), final=True)) for n in (1, 2)]
+    await asyncio.sleep(0)
+    recognizer.release.set()
+    await asyncio.gather(busy, *finals)
+    assert recognizer.decoded == [(0, False), (1, True), (2, True)]
+    # the first decode found nobody waiting; final 1 had final 2 behind it; final 2 had nobody
+    assert recognizer.busy == [False, True, False]
+    pool.close()

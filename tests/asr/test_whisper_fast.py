@@ -132,3 +132,20 @@ async def test_the_pool_runs_real_decodes_side_by_side(
     pairs = [(c.utterance.text, h.text) for c, h in zip(clips + clips, heard, strict=True)]
     assert corpus_wer(pairs).wer <= 0.10, pairs
     assert [h.text for h in heard[:3]] == [h.text for h in heard[3:]]  # same audio, same text
+
+
+def test_an_unsure_final_is_decoded_again_padded_unless_the_pool_is_busy(
+    recognizer: WhisperRecognizer, piper_clips: dict[str, SpeechClip]
+) -> None:
+    from voicebot.asr.whisper_fast import FastDecodeOptions
+
+    # every final counts as unsure here: no token is ever certain enough for a log-prob of 0
+    always_unsure = WhisperRecognizer(
+        recognizer.model_dir, options=FastDecodeOptions(fallback_log_prob=0.0)
+    )
+    audio = piper_clips["balance-01"].audio
+    always_unsure.transcribe(audio)
+    assert (always_unsure.fallbacks, always_unsure.fallbacks_skipped) == (1, 0)
+    quick = always_unsure.transcribe(audio, busy=True)
+    assert (always_unsure.fallbacks, always_unsure.fallbacks_skipped) == (1, 1)
+    assert corpus_wer([(piper_clips["balance-01"].utterance.text, quick.text)]).wer <= 0.10

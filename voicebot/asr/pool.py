@@ -5,7 +5,9 @@ Policy (why: a caller waits for the final to get an answer; partials only refres
   * a waiting final always runs before any waiting partial, finals in arrival order;
   * at most `max_queued_partials` partials wait; when one more arrives the oldest waiting partial is
     dropped and its awaiter gets `PartialDropped` (its audio is stale: a newer partial exists);
-  * cancelling an awaiting `transcribe` removes its queued decode without running it.
+  * cancelling an awaiting `transcribe` removes its queued decode without running it;
+  * a decode starts with `busy=True` when another final is still waiting, so the engine skips
+    slow second passes (Whisper's padded fallback) rather than make every waiting caller wait.
 A decode that already runs cannot be interrupted; it finishes and its result is discarded.
 """
 
@@ -114,12 +116,17 @@ class AsrPool:
                     return job
         return None
 
+    def _busy(self) -> bool:
+        """Another final waits for a thread: the decode about to run should not take long."""
+        with self._lock:
+            return any(j.final and not j.future.done() for j in self._queue)
+
     def _run_next(self) -> None:
         job = self._take()
         if job is None:
             return
         try:
-            result = self.recognizer.transcribe(job.audio, final=job.final)
+            result = self.recognizer.transcribe(job.audio, final=job.final, busy=self._busy())
         except BaseException as exc:  # delivered to the awaiting coroutine
             job.future.set_exception(exc)
         else:

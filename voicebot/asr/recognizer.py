@@ -18,10 +18,14 @@ class Recognizer(Protocol):
     `audio` is 16 kHz mono int16. The call blocks (run it off the event loop, e.g. via AsrPool) and
     must be safe to call from several threads at once. `final=False` asks for a partial hypothesis
     of speech still in progress and may trade accuracy for speed. The Hypothesis' start/end are
-    0 and the audio's duration; the caller shifts them onto its call's clock.
+    0 and the audio's duration; the caller shifts them onto its call's clock. `busy=True` says
+    other callers' finals are waiting for a decoder (AsrPool sets it): an engine should then skip
+    any slow second pass and answer with what its first pass heard.
     """
 
-    def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis: ...
+    def transcribe(
+        self, audio: np.ndarray, *, final: bool = True, busy: bool = False
+    ) -> Hypothesis: ...
 
 
 def check_audio(audio: np.ndarray) -> np.ndarray:

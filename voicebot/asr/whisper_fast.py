@@ -12,7 +12,8 @@ tests/fixtures/speech (WER equal to padded decoding on Piper and G.711 audio):
   * no temperature fallback (it re-decodes noisy clips for seconds); instead a final whose average
     log-prob is below -0.7, with under 1 token per second of audio, or with a repeat that only the
     cap would have cut, is decoded once more on 30 s padded input with beam search and the surer
-    text kept (2 of 48 Piper clips, 10 of 48 espeak);
+    text kept (3 of 48 Piper clips, 10 of 48 espeak) -- unless other callers' finals are waiting
+    for a decoder (`busy`), when it would delay each of them by ~10 fast decodes;
   * non-speech tokens suppressed; digital silence skipped (Whisper "hears" it as "you").
 """
 
@@ -115,8 +116,11 @@ class WhisperRecognizer:
         self._stats_lock = threading.Lock()
         self.decodes = 0  # final decodes, and how many of them fell back to padded input
         self.fallbacks = 0
+        self.fallbacks_skipped = 0  # unsure finals kept as they were because the pool was busy
 
-    def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis:
+    def transcribe(
+        self, audio: np.ndarray, *, final: bool = True, busy: bool = False
+    ) -> Hypothesis:
         started = time.perf_counter()
         samples = check_audio(audio)
         duration = duration_of(audio)
@@ -126,7 +130,7 @@ class WhisperRecognizer:
             window = samples[offset : offset + WINDOW_SAMPLES]
             if len(window) < MIN_SAMPLES or np.abs(window).max() < SILENCE_PEAK:
                 continue  # too short, or digital silence that Whisper would "hear" as "you"
-            decoded = self._decode_window(window, final=final)
+            decoded = self._decode_window(window, final=final, busy=busy)
             if final:
                 with self._stats_lock:
                     self.decodes += 1
@@ -172,7 +176,7 @@ class WhisperRecognizer:
             repetition_penalty=self.options.repetition_penalty,
         )[0]
 
-    def _decode_window(self, samples: np.ndarray, *, final: bool) -> _Decoded:
+    def _decode_window(self, samples: np.ndarray, *, final: bool, busy: bool) -> _Decoded:
         opts = self.options
         duration = len(samples) / ENGINE_RATE
         decoded = self._decode(self._encode(samples), duration, final=final)
@@ -186,6 +190,12 @@ class WhisperRecognizer:
         # six six"): a caller may really repeat digits, so the padded decode decides
         looks_looped = self._looks_looped(decoded.text)
         if not (unsure or too_short or looks_looped):
+            return decoded
+        if busy:
+            # a padded decode costs ~10 fast ones: with other callers' finals waiting it would
+            # delay every one of them (40 identical short "Goodbye."s backed the pool up 6 s)
+            with self._stats_lock:
+                self.fallbacks_skipped += 1
             return decoded
         # decode once more the slow, padded way and keep the surer (or, if cut short, longer) text
         with self._stats_lock:

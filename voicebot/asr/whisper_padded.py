@@ -54,7 +54,9 @@ class PaddedWhisperRecognizer:
         self.language = language if self._model.model.is_multilingual else "en"
         self.beam_size = beam_size
 
-    def transcribe(self, audio: np.ndarray, *, final: bool = True) -> Hypothesis:
+    def transcribe(
+        self, audio: np.ndarray, *, final: bool = True, busy: bool = False
+    ) -> Hypothesis:
         started = time.perf_counter()
         samples = check_audio(audio)
         segments, _ = self._model.transcribe(

@@ -106,3 +106,12 @@ def silent_cycles(spec: DialogSpec) -> list[list[str]]:
     for name in edges:
         walk([name])
     return cycles
+
+
+def edges_not_taken(spec: DialogSpec, paths: Iterable[list[str]]) -> list[tuple[str, str]]:
+    """The edges of the dialog's graph (`state_edges`) that none of `paths` went along; a path is
+    the states one call entered, in order (YamlDialogSession.path). For tests that claim to cover
+    every path, and for finding the branches real callers never take."""
+    taken = {(a, b) for path in paths for a, b in zip(path, path[1:], strict=False)}
+    edges = {(name, target) for name in spec.states for target in state_edges(spec, name)}
+    return sorted(edges - taken)

@@ -300,6 +300,7 @@ class YamlDialogSession(StepRunner):
                 raise RuntimeError(f"more than {MAX_HOPS} state changes without asking the caller")
             name, self._goto = self._goto, None
             self.state = name
+            self.path.append(name)
             self.waiting = None
             self._counters.clear()
             async for action in self._proceed():

@@ -49,6 +49,9 @@ class StepRunner:
         self.variables: dict[str, Any] = dict(variables)
         self.slots: dict[str, Any] = dict.fromkeys(self.spec.slots)
         self.state = self.spec.start
+        self.path: list[
+            str
+        ] = []  # every state entered, in order: the call's way through the dialog
         self.waiting: Waiting | None = None
         self.ended = False
         self.intent: str | None = None  # latest classification, for the trace
