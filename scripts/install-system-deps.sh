@@ -8,6 +8,7 @@ declare -A wanted=(
   [chromedriver]=chromium-driver
   [espeak-ng]=espeak-ng
   [sox]=sox
+  [kamailio]=kamailio
 )
 missing=()
 for cmd in "${!wanted[@]}"; do
