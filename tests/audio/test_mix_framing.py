@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from voicebot.audio import Framer, frames_from_pcm, gain, mix, rms_dbfs
+from voicebot.audio import Framer, frames_from_pcm, gain, mix, rms_dbfs, trim_leading_silence
 
 
 def test_mix_saturates_and_pads_the_shorter_signal():
@@ -53,3 +53,15 @@ def test_framer_flush_returns_padded_remainder():
     assert framer.push(np.ones(100, dtype=np.int16)) == []
     last = framer.flush()
     assert last is not None and len(last.samples) == 320 and last.samples.sum() == 100
+
+
+def test_leading_silence_is_cut_to_ten_milliseconds_before_the_first_sound():
+    rate = 16_000
+    quiet = np.random.default_rng(1).integers(-30, 30, rate // 10).astype(np.int16)  # 100 ms hiss
+    tone = (8000 * np.cos(np.arange(rate // 5) * 2 * np.pi * 440 / rate)).astype(np.int16)
+    trimmed = trim_leading_silence(np.concatenate([quiet, tone]), rate)
+    assert len(trimmed) == len(tone) + 160  # 10 ms of the lead-in kept
+    assert np.array_equal(trimmed[160:], tone)
+    assert len(trim_leading_silence(tone, rate)) == len(tone)  # nothing to cut
+    assert len(trim_leading_silence(quiet, rate)) == len(quiet)  # all quiet: left alone
+    assert len(trim_leading_silence(np.zeros(0, np.int16), rate)) == 0

@@ -34,3 +34,21 @@ def rms_dbfs(samples: np.ndarray) -> float:
         return -math.inf
     rms = math.sqrt(float(np.mean(np.square(samples.astype(np.float64)))))
     return 20.0 * math.log10(rms / 32768.0) if rms > 0 else -math.inf
+
+
+def trim_leading_silence(
+    samples: np.ndarray, sample_rate: int, *, keep_ms: float = 10.0, floor: int = 100
+) -> np.ndarray:
+    """Drop the quiet before the first sound, keeping `keep_ms` of it (a click-free onset).
+
+    "Quiet" is below `floor` and below 1 % of the peak. TTS voices start each sentence with some
+    silence (Piper: 25-65 ms); before a reply that is latency the caller hears as a slower bot."""
+    if len(samples) == 0:
+        return samples
+    magnitude = np.abs(samples.astype(np.int32))
+    threshold = max(floor, int(magnitude.max()) // 100)
+    loud = np.flatnonzero(magnitude > threshold)
+    if len(loud) == 0:
+        return samples  # nothing but quiet: leave it as it is
+    start = max(0, int(loud[0]) - round(keep_ms * sample_rate / 1000))
+    return samples[start:]

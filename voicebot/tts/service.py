@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 
 from voicebot.audio.frame import ENGINE_RATE
+from voicebot.audio.mix import trim_leading_silence
 from voicebot.audio.resample import resample
 from voicebot.tts.cache import CacheKey, PromptCache
 from voicebot.tts.sentences import split_sentences
@@ -114,4 +115,6 @@ class SpeechService:
         audio = self.synthesizer.synthesize(sentence)
         if self.synthesizer.sample_rate != self.output_rate:
             audio = resample(audio, self.synthesizer.sample_rate, self.output_rate)
-        return audio
+        # the voice's own lead-in silence would only delay the reply; the previous sentence's
+        # trailing silence still makes the pause between sentences
+        return trim_leading_silence(audio, self.output_rate)
