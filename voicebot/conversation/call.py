@@ -210,7 +210,17 @@ class Conversation:
                     case InputTimeout(kind=kind):
                         key_pending = False
                         await self._respond(InputTimeout(kind), self.record.new_turn(kind))
-                    case _:  # an empty final (noise): listen on
+                    case FinalTranscript(hypothesis=hypothesis):
+                        # the VAD heard a voice, Whisper heard no words (noise, a cough): listen
+                        # on; logged, since a caller whose speech keeps landing here hears nothing
+                        log.info(
+                            "%s: no words in %.1f s of speech (decode %.0f ms%s), listening on",
+                            self._leg.call_id,
+                            hypothesis.end - hypothesis.start,
+                            hypothesis.decode_seconds * 1000,
+                            ", speculative" if item.speculative else "",
+                        )
+                    case _:
                         continue
         except Exception as exc:
             log.exception("%s: conversation failed", self._leg.call_id)
