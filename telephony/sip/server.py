@@ -384,21 +384,19 @@ class SipServer:
     async def _run_handler(self, call: SipCall) -> None:
         handler = asyncio.get_running_loop().create_task(self.on_call(call.leg))
         ended = asyncio.get_running_loop().create_task(call.ended.wait())
-        waited_out = False
         try:
             await asyncio.wait({handler, ended}, return_when=asyncio.FIRST_COMPLETED)
             if not handler.done():
                 await asyncio.wait({handler}, timeout=HANGUP_GRACE)
-                waited_out = not handler.done()
-        finally:
-            ended.cancel()
-            if not handler.done():
-                if waited_out:  # not when the server's stop() cancelled us: that is no fault
+                if not handler.done():  # not reached when the server's stop() cancels us
                     log.warning(
                         "call %s: handler ignored the hangup for %.0f s, cancelling it",
                         call.call_id,
                         HANGUP_GRACE,
                     )
+        finally:
+            ended.cancel()
+            if not handler.done():
                 handler.cancel()
             await asyncio.gather(handler, return_exceptions=True)
             if handler.done() and not handler.cancelled() and handler.exception() is not None:

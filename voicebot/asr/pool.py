@@ -116,17 +116,14 @@ class AsrPool:
                     return job
         return None
 
-    def _busy(self) -> bool:
-        """Another final waits for a thread: the decode about to run should not take long."""
-        with self._lock:
-            return any(j.final and not j.future.done() for j in self._queue)
-
     def _run_next(self) -> None:
         job = self._take()
         if job is None:
             return
         try:
-            result = self.recognizer.transcribe(job.audio, final=job.final, busy=self._busy())
+            # another final still waiting: the decode about to run should not take long
+            busy = self.queued()[0] > 0
+            result = self.recognizer.transcribe(job.audio, final=job.final, busy=busy)
         except BaseException as exc:  # delivered to the awaiting coroutine
             job.future.set_exception(exc)
         else:

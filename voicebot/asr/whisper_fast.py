@@ -216,18 +216,11 @@ class WhisperRecognizer:
             final=True,
             beam_size=opts.fallback_beam_size,
         )
-        if (
-            too_short
-            and padded.tokens > decoded.tokens
-            and padded.avg_log_prob > opts.log_prob_threshold
-        ):
-            return padded
-        if (
-            looks_looped
-            and padded.text
-            and not self._looks_looped(padded.text)
-            and padded.avg_log_prob > opts.log_prob_threshold
-        ):
+        # a sure enough padded text wins when it fixed what was wrong: longer, or no repeat
+        fixed = (too_short and padded.tokens > decoded.tokens) or (
+            looks_looped and padded.text and not self._looks_looped(padded.text)
+        )
+        if fixed and padded.avg_log_prob > opts.log_prob_threshold:
             return padded
         return padded if padded.avg_log_prob > decoded.avg_log_prob else decoded
 
@@ -242,7 +235,7 @@ class WhisperRecognizer:
         tokens = self._text_tokens(first.sequences_ids[0])
         log_prob_sum = first.scores[0] * (len(tokens) + 1)  # the score averages over tokens and EOT
         capped = len(tokens) >= budget
-        if capped and final and not self._is_looping(tokens):
+        if capped and final and not self._looks_looped(self._tokenizer.decode(tokens)):
             # cut off mid-speech, not looping: decode on from where step one stopped
             full = token_budget(
                 duration, tokens_per_second=opts.max_tokens_per_second, extra=opts.extra_tokens
@@ -262,9 +255,6 @@ class WhisperRecognizer:
         text, was_cut = cut_repetitions(self._tokenizer.decode(tokens), capped=capped)
         kept = len(tokens) if not was_cut else len(self._tokenizer.encode(" " + text))
         return _Decoded(text, kept, avg_log_prob, first.no_speech_prob)
-
-    def _is_looping(self, tokens: list[int]) -> bool:
-        return self._looks_looped(self._tokenizer.decode(tokens))
 
     @staticmethod
     def _looks_looped(text: str) -> bool:

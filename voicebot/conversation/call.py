@@ -220,8 +220,6 @@ class Conversation:
                             hypothesis.decode_seconds * 1000,
                             ", speculative" if item.speculative else "",
                         )
-                    case _:
-                        continue
         except Exception as exc:
             log.exception("%s: conversation failed", self._leg.call_id)
             self.record.outcome, self.record.end_reason = "failed", f"{type(exc).__name__}: {exc}"
