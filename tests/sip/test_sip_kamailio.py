@@ -37,9 +37,7 @@ async def test_calls_are_spread_over_two_bots_and_their_ack_and_bye_come_through
         sip_server(answering(answered, "b", hangups)) as b,
         kamailio_dispatcher([a.port, b.port], tmp_path) as proxy,
     ):
-        result = await run_sipp(
-            "uac_via_proxy.xml", proxy.port, calls=10, rate=20, workdir=tmp_path
-        )
+        result = await run_sipp("uac_basic.xml", proxy.port, calls=10, rate=20, workdir=tmp_path)
         await asyncio.sleep(0.1)
         assert result.ok, result.output + result.errors + proxy.log()[-3000:]
         assert answered == {"a": 5, "b": 5}  # round robin
@@ -58,7 +56,7 @@ async def test_a_stopped_bot_is_probed_down_skipped_and_taken_back_when_it_retur
     ):
         await b.stop()
         await proxy.wait_for_line(f"worker down sip:127.0.0.1:{b.port}")
-        result = await run_sipp("uac_via_proxy.xml", proxy.port, calls=4, workdir=tmp_path)
+        result = await run_sipp("uac_basic.xml", proxy.port, calls=4, workdir=tmp_path)
         assert result.ok, result.output + result.errors + proxy.log()[-3000:]
         assert answered == {"a": 4}
 
@@ -66,7 +64,7 @@ async def test_a_stopped_bot_is_probed_down_skipped_and_taken_back_when_it_retur
         await back.start()
         try:
             await proxy.wait_for_line(f"worker up sip:127.0.0.1:{b.port}")
-            result = await run_sipp("uac_via_proxy.xml", proxy.port, calls=4, workdir=tmp_path)
+            result = await run_sipp("uac_basic.xml", proxy.port, calls=4, workdir=tmp_path)
             assert result.ok, result.output + result.errors + proxy.log()[-3000:]
             assert answered["b again"] == 2 and answered["a"] == 6
         finally:
